@@ -1,0 +1,114 @@
+// Bid activities: intake's completeness check, and the one write path for a bid's trail events
+// and read model, in one transaction, idempotent under retries.
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { bidCosts, bids } from '../db/schema.js';
+import { costTotals, type Bid } from '../domain/bid.js';
+import { findMissing } from '../domain/intake.js';
+import type { TrailEventInput } from '../domain/trail.js';
+import type { BidState, MissingItem } from '../shared.js';
+import { appendEvents } from './trail.js';
+
+export interface BidProjection {
+  /** Monotonic per bid: a projection older than the stored one is ignored. */
+  version: number;
+  state: BidState;
+  updatedAt: string;
+  band?: string | null;
+  benefitScore?: number | null;
+  mustFund?: boolean;
+  safetyEscalation?: boolean;
+  status?: Record<string, unknown>;
+}
+
+export interface SubmissionRecord {
+  bid: Bid;
+  contentHash: string;
+  submittedBy: string;
+  submittedAt: string;
+  workflowId: string;
+}
+
+export interface RecordBidEventsInput {
+  reference: string;
+  events: TrailEventInput[];
+  projection: BidProjection;
+  /** Present when the bid's content is (re)stored: at submission and resubmission. */
+  submission?: SubmissionRecord;
+}
+
+export function createBidActivities({ db }: { db: Db }) {
+  return {
+    checkIntake(bid: Bid): Promise<MissingItem[]> {
+      return Promise.resolve(findMissing(bid));
+    },
+
+    async recordBidEvents(input: RecordBidEventsInput): Promise<{ stored: number }> {
+      return db.transaction(async (tx) => {
+        const result = await appendEvents(tx, 'bid', input.reference, input.events);
+        await projectBid(tx, input);
+        return { stored: result.stored };
+      });
+    },
+  };
+}
+
+async function projectBid(tx: Db, input: RecordBidEventsInput): Promise<void> {
+  const { projection, submission } = input;
+  const state = {
+    state: projection.state,
+    updatedAt: new Date(projection.updatedAt),
+    projectionVersion: projection.version,
+    ...(projection.band !== undefined && { band: projection.band }),
+    ...(projection.benefitScore !== undefined && { benefitScore: projection.benefitScore }),
+    ...(projection.mustFund !== undefined && { mustFund: projection.mustFund }),
+    ...(projection.safetyEscalation !== undefined && { safetyEscalation: projection.safetyEscalation }),
+    ...(projection.status !== undefined && { status: projection.status }),
+  };
+
+  if (!submission) {
+    await tx
+      .update(bids)
+      .set(state)
+      .where(sql`${bids.reference} = ${input.reference} and ${bids.projectionVersion} < ${projection.version}`);
+    return;
+  }
+
+  const { bid } = submission;
+  const totals = costTotals(bid);
+  const details = {
+    title: bid.title,
+    leadOrganisation: bid.leadOrganisation,
+    partnerOrganisations: bid.partnerOrganisations,
+    primaryAmbition: bid.primaryAmbition,
+    secondaryAmbitions: bid.secondaryAmbitions,
+    level: bid.level,
+    places: bid.places,
+    kind: bid.kind,
+    ...totals,
+    submission: bid,
+    contentHash: submission.contentHash,
+  };
+  const applied = await tx
+    .insert(bids)
+    .values({
+      reference: input.reference,
+      workflowId: submission.workflowId,
+      submittedBy: submission.submittedBy,
+      submittedAt: new Date(submission.submittedAt),
+      ...details,
+      ...state,
+    })
+    .onConflictDoUpdate({
+      target: bids.reference,
+      set: { ...details, ...state },
+      setWhere: sql`${bids.projectionVersion} < excluded.projection_version`,
+    })
+    .returning({ reference: bids.reference });
+  if (applied.length === 0) return;
+
+  await tx.delete(bidCosts).where(eq(bidCosts.reference, input.reference));
+  if (bid.costs.length > 0) {
+    await tx.insert(bidCosts).values(bid.costs.map((line) => ({ reference: input.reference, ...line })));
+  }
+}

@@ -1,0 +1,115 @@
+// The whole environment, parsed once by one zod schema: a bad value stops start-up with a
+// message that names the variable and what is wrong with it.
+import { z } from 'zod';
+import { durationSpec, type DurationSpec } from './domain/durations.js';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const deadline = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx): DurationSpec => {
+      const parsed = durationSpec.safeParse(v);
+      if (!parsed.success) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${v}" is not a duration: use a whole number followed by ms, s, m, h, d (calendar days) or wd (working days in England), e.g. 10wd`,
+        });
+        return z.NEVER;
+      }
+      return parsed.data;
+    });
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(3000),
+  /** The address users reach the API and web pages on; used in printed links. */
+  PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** Largest request body accepted, in bytes. */
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
+
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection URL')
+      .optional(),
+  ),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+
+  TEMPORAL_ADDRESS: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^\s:/]+:\d+$/, 'must be host:port, e.g. temporal.example.org:7233')
+      .optional(),
+  ),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('clinical-prioritisation'),
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_UI_URL: optionalString.pipe(z.url().optional()),
+  /** The `temporal` CLI binary used for the embedded dev server; else PATH, else the SDK's download. */
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_DEV_UI_PORT: port.default(8233),
+
+  /** Prefix of bid references the service allocates, e.g. NW for NW-2026-0042. */
+  REFERENCE_PREFIX: z
+    .string()
+    .regex(/^[A-Z]{2,5}$/, 'must be 2 to 5 capital letters')
+    .default('NW'),
+  /** Seed demo organisations and users on an empty database (default: only when embedded). */
+  SEED_DEMO: bool.optional(),
+
+  // Deadlines of the lifecycle. Working days (wd) skip weekends and bank holidays in England.
+  DEADLINE_HUB_REVIEW: deadline('10wd'),
+  DEADLINE_RETURNED_LAPSE: deadline('28d'),
+  DEADLINE_REVISION: deadline('28d'),
+  DEADLINE_CHAIRS_ACTION: deadline('5wd'),
+  DEADLINE_AGENDA_CLOSE: deadline('5wd'),
+  /** Fraction of a deadline after which a reminder goes out. */
+  REMINDER_FRACTION: z.coerce.number().gt(0).lt(1).default(0.8),
+  /** A bank holiday England's calendar does not know yet, as YYYY-MM-DD, comma separated. */
+  EXTRA_BANK_HOLIDAYS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.iso.date())),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+    );
+  }
+  return parsed.data;
+}
+
+/** The embedded (no DATABASE_URL) start seeds demo users unless told otherwise. */
+export function shouldSeedDemo(config: Config): boolean {
+  return config.SEED_DEMO ?? config.DATABASE_URL === undefined;
+}

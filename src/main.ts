@@ -1,0 +1,12 @@
+// `npm start`: the whole system in one process. With no configuration it runs on an embedded
+// default: a local Temporal dev server and PGlite, both keeping their state in DATA_DIR.
+import { run } from './runtime/entry.js';
+
+await run('clinical-prioritisation', { worker: true, api: true, embedded: true }, (system, config) => [
+  'Clinical prioritisation is running.',
+  `  API:            ${system.apiUrl}`,
+  `  API docs:       ${system.apiUrl}/docs   (OpenAPI: ${system.apiUrl}/openapi.json)`,
+  `  Temporal UI:    ${system.temporal.uiUrl ?? '(set TEMPORAL_UI_URL to show it here)'}`,
+  `  Temporal:       ${system.temporal.address} (${system.temporal.embedded ? 'embedded dev server' : 'cluster'}), task queue ${config.TEMPORAL_TASK_QUEUE}`,
+  `  Database:       ${system.database.kind} at ${system.database.location}`,
+]);

@@ -1,0 +1,156 @@
+// Reaches Temporal: the cluster at TEMPORAL_ADDRESS, or else a local dev server this process
+// starts (the `temporal` CLI from TEMPORAL_CLI_PATH, PATH or the project's cache, else the SDK's
+// own download), keeping its state in the data folder so bids survive a restart.
+import { access, constants, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import protos from '@temporalio/proto';
+import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server.js';
+import { ConfigError, type Config } from '../config.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../shared.js';
+
+/** The CLI version scripts/install-temporal-cli.sh builds. */
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+
+export interface TemporalRuntime {
+  client: Client;
+  /** For workers. */
+  nativeConnection: NativeConnection;
+  address: string;
+  namespace: string;
+  uiUrl?: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export function projectCacheDir(): string {
+  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'clinical-prioritisation');
+}
+
+export function cachedCliPath(): string {
+  return path.join(projectCacheDir(), `temporal-cli-${TEMPORAL_CLI_VERSION}`, 'temporal');
+}
+
+async function isExecutable(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The `temporal` binary to run, or undefined to let the SDK download its own. */
+export async function findTemporalCli(cliPath: string | undefined = process.env.TEMPORAL_CLI_PATH): Promise<string | undefined> {
+  if (cliPath) {
+    if (await isExecutable(cliPath)) return path.resolve(cliPath);
+    throw new ConfigError([`TEMPORAL_CLI_PATH: ${cliPath} is not an executable file`]);
+  }
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, 'temporal');
+    if (await isExecutable(candidate)) return candidate;
+  }
+  const cached = cachedCliPath();
+  return (await isExecutable(cached)) ? cached : undefined;
+}
+
+export async function devServerExecutable(cliPath?: string): Promise<{ executable: EphemeralServerExecutable; description: string }> {
+  const found = await findTemporalCli(cliPath);
+  if (found) return { executable: { type: 'existing-path', path: found }, description: found };
+  const downloadDir = path.join(projectCacheDir(), 'temporal-sdk-download');
+  await mkdir(downloadDir, { recursive: true });
+  return {
+    executable: { type: 'cached-download', downloadDir, ttl: '30 days' },
+    description: `the Temporal SDK's download (cached in ${downloadDir})`,
+  };
+}
+
+/** Starts a local dev server whose state lives in `dataDir`. */
+export async function startDevServer(config: Config, log: (line: string) => void = () => {}): Promise<TemporalRuntime> {
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const { executable, description } = await devServerExecutable(config.TEMPORAL_CLI_PATH);
+  await mkdir(config.DATA_DIR, { recursive: true });
+  const dbFilename = path.resolve(config.DATA_DIR, 'temporal.sqlite');
+  log(`Starting the Temporal dev server from ${description}, state in ${dbFilename}`);
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable,
+      dbFilename,
+      ip: '127.0.0.1',
+      port: config.TEMPORAL_DEV_PORT,
+      ui: true,
+      uiPort: config.TEMPORAL_DEV_UI_PORT,
+      namespace: config.TEMPORAL_NAMESPACE,
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+      log: { format: 'pretty', level: 'error' },
+    },
+  });
+  return {
+    client: env.client,
+    nativeConnection: env.nativeConnection,
+    address: env.address,
+    namespace: config.TEMPORAL_NAMESPACE,
+    uiUrl: `http://127.0.0.1:${config.TEMPORAL_DEV_UI_PORT}`,
+    embedded: true,
+    close: () => env.teardown(),
+  };
+}
+
+/** Connects to an existing cluster (TEMPORAL_ADDRESS, or a dev server already on TEMPORAL_DEV_PORT). */
+export async function connectTemporal(config: Config, address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`): Promise<TemporalRuntime> {
+  const tls = config.TEMPORAL_TLS || config.TEMPORAL_API_KEY ? {} : undefined;
+  const apiKey = config.TEMPORAL_API_KEY;
+  const connection = await Connection.connect({ address, tls, apiKey });
+  const nativeConnection = await NativeConnection.connect({ address, tls, apiKey });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return {
+    client,
+    nativeConnection,
+    address,
+    namespace: config.TEMPORAL_NAMESPACE,
+    uiUrl: config.TEMPORAL_UI_URL,
+    embedded: false,
+    close: async () => {
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}
+
+/** The embedded default: a cluster when TEMPORAL_ADDRESS is set, else a local dev server. */
+export async function openTemporal(config: Config, log?: (line: string) => void): Promise<TemporalRuntime> {
+  return config.TEMPORAL_ADDRESS ? connectTemporal(config) : startDevServer(config, log);
+}
+
+/**
+ * Registers the search attributes on a cluster that lacks them. Temporal Cloud does not allow
+ * this through the operator API; there, create them once with tcld or the Cloud UI.
+ */
+export async function ensureSearchAttributes(runtime: TemporalRuntime, log: (line: string) => void = () => {}): Promise<void> {
+  const operator = runtime.client.connection.operatorService;
+  const existing = await operator.listSearchAttributes({ namespace: runtime.namespace });
+  const known = { ...existing.customAttributes, ...existing.systemAttributes };
+  const { IndexedValueType } = protos.temporal.api.enums.v1;
+  const wanted: Record<string, protos.temporal.api.enums.v1.IndexedValueType> = {};
+  for (const key of ALL_SEARCH_ATTRIBUTES) {
+    if (!(key.name in known)) wanted[key.name] = IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+  }
+  if (Object.keys(wanted).length === 0) return;
+  try {
+    await operator.addSearchAttributes({ namespace: runtime.namespace, searchAttributes: wanted });
+    // The namespace cache refreshes in the background; wait until the cluster lists them.
+    for (let attempt = 0; attempt < 60; attempt += 1) {
+      const listed = await operator.listSearchAttributes({ namespace: runtime.namespace });
+      if (Object.keys(wanted).every((name) => name in listed.customAttributes)) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    log(`Registered search attributes ${Object.keys(wanted).join(', ')} in namespace ${runtime.namespace}`);
+  } catch (error) {
+    throw new Error(
+      `Could not register the search attributes ${Object.keys(wanted).join(', ')} (Keyword) in namespace ${runtime.namespace}: ` +
+        `${(error as Error).message}. Create them once, e.g. temporal operator search-attribute create --name BidState --type Keyword`,
+    );
+  }
+}

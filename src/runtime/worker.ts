@@ -1,0 +1,38 @@
+// Builds the Temporal worker: the workflows bundle and the activities with their dependencies.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities/index.js';
+import type { TemporalRuntime } from './temporal.js';
+
+/** The workflows entry: the TypeScript source under tsx, the compiled file otherwise. */
+export function workflowsPath(): string {
+  for (const name of ['../workflows/index.ts', '../workflows/index.js']) {
+    const file = fileURLToPath(new URL(name, import.meta.url));
+    if (existsSync(file)) return file;
+  }
+  throw new Error('cannot find src/workflows/index');
+}
+
+export interface WorkerSetup {
+  temporal: Pick<TemporalRuntime, 'nativeConnection' | 'namespace'>;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** A prebuilt bundle (tests build it once); otherwise the worker bundles workflowsPath. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Activities to override, for a unit test that isolates one. */
+  activityOverrides?: Partial<ReturnType<typeof createActivities>>;
+}
+
+export async function createWorker(setup: WorkerSetup): Promise<Worker> {
+  const activities = { ...createActivities(setup.deps), ...setup.activityOverrides };
+  return Worker.create({
+    connection: setup.temporal.nativeConnection,
+    namespace: setup.temporal.namespace,
+    taskQueue: setup.taskQueue,
+    activities,
+    ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: workflowsPath() }),
+    // Bids wait for weeks; a drained shutdown lets in-flight activities finish first.
+    shutdownGraceTime: '10 seconds',
+  });
+}

@@ -1,0 +1,2 @@
+// The worker's workflowsPath: every workflow the worker runs.
+export { bidWorkflow } from './bid.js';

@@ -1,0 +1,44 @@
+// Working days in England: weekends and bank holidays do not count.
+import { describe, expect, it } from 'vitest';
+import { addWorkingDays, computeDeadline, endOfLondonDay, isWorkingDay } from '../src/domain/calendar.js';
+
+describe('working days in England', () => {
+  it('skips weekends and bank holidays, including substitute days', () => {
+    expect(isWorkingDay('2026-12-25')).toBe(false); // Christmas Day
+    expect(isWorkingDay('2026-12-28')).toBe(false); // Boxing Day falls on a Saturday: substitute Monday
+    expect(isWorkingDay('2026-12-29')).toBe(true);
+    expect(isWorkingDay('2027-03-26')).toBe(false); // Good Friday
+    expect(isWorkingDay('2026-11-21')).toBe(false); // a Saturday
+    expect(isWorkingDay('2022-09-19')).toBe(false); // the one-off bank holiday for the state funeral
+  });
+
+  it('counts ten working days across Christmas and New Year', () => {
+    // Monday 21 December 2026: 22, 23, 24, 29, 30, 31 December, then 4, 5, 6, 7 January.
+    expect(addWorkingDays('2026-12-21', 10)).toBe('2027-01-07');
+  });
+
+  it('honours bank holidays added in configuration', () => {
+    expect(addWorkingDays('2026-11-23', 1, ['2026-11-24'])).toBe('2026-11-25');
+  });
+
+  it('ends a London day at midnight local time, in summer and in winter', () => {
+    expect(endOfLondonDay('2026-07-01').toISOString()).toBe('2026-07-01T22:59:59.999Z');
+    expect(endOfLondonDay('2026-01-15').toISOString()).toBe('2026-01-15T23:59:59.999Z');
+  });
+
+  it('puts a ten-working-day deadline at the end of the tenth day and its reminder at the end of the eighth', () => {
+    const deadline = computeDeadline(new Date('2026-12-21T10:00:00Z'), { kind: 'workingDays', days: 10, text: '10wd' }, 0.8);
+    expect(deadline).toEqual({
+      startedAt: '2026-12-21T10:00:00.000Z',
+      remindAt: '2027-01-05T23:59:59.999Z',
+      dueAt: '2027-01-07T23:59:59.999Z',
+      spec: '10wd',
+    });
+  });
+
+  it('scales an elapsed deadline and its reminder', () => {
+    const deadline = computeDeadline(new Date('2026-01-01T00:00:00Z'), { kind: 'elapsed', ms: 10_000, text: '10s' }, 0.8);
+    expect(deadline.remindAt).toBe('2026-01-01T00:00:08.000Z');
+    expect(deadline.dueAt).toBe('2026-01-01T00:00:10.000Z');
+  });
+});

@@ -1,0 +1,131 @@
+// A test file's own world on the real parts: a database cloned from the migrated template, a
+// Temporal client and a worker on the shared dev server (own task queue), and the HTTP app.
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createApp, type App } from '../../src/api/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { openPostgres, type Database, type Db } from '../../src/db/client.js';
+import { seedReferenceData } from '../../src/db/seed.js';
+import { createWorker, type WorkerSetup } from '../../src/runtime/worker.js';
+import { cloneTemplate } from './databases.js';
+
+export interface TestContext {
+  app: App;
+  db: Db;
+  database: Database;
+  databaseUrl: string;
+  client: Client;
+  connection: Connection;
+  nativeConnection: NativeConnection;
+  config: Config;
+  taskQueue: string;
+  temporalAddress: string;
+  worker: Worker;
+  /** Stops the worker (e.g. to simulate a crash) and starts a fresh one on the same queue. */
+  restartWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  /** A reference no other test file uses. */
+  reference(): string;
+  close(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export const TEST_ENV: Record<string, string> = {
+  NODE_ENV: 'test',
+  DEADLINE_HUB_REVIEW: '30s',
+  DEADLINE_RETURNED_LAPSE: '30s',
+  DEADLINE_REVISION: '30s',
+  DEADLINE_CHAIRS_ACTION: '30s',
+  DEADLINE_AGENDA_CLOSE: '30s',
+};
+
+export interface ContextOptions {
+  env?: Record<string, string>;
+  activityOverrides?: WorkerSetup['activityOverrides'];
+  /** Start the worker now (default) or leave it to the test. */
+  startWorker?: boolean;
+}
+
+export async function createTestContext(options: ContextOptions = {}): Promise<TestContext> {
+  if (!runtimeInstalled) {
+    try {
+      Runtime.install({ logger: new DefaultLogger('WARN') });
+    } catch {
+      // Already installed in this process.
+    }
+    runtimeInstalled = true;
+  }
+  const suffix = randomBytes(4).toString('hex');
+  const prefix = Array.from(randomBytes(4), (b) => String.fromCharCode(65 + (b % 26))).join('');
+  const databaseUrl = await cloneTemplate(inject('templateDatabase'), `cp_test_${inject('runId')}_${suffix}`);
+  const temporalAddress = inject('temporalAddress');
+  const taskQueue = `test-${suffix}`;
+  const config = loadConfig({
+    ...TEST_ENV,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    REFERENCE_PREFIX: prefix,
+    ...options.env,
+  });
+  const database = await openPostgres(databaseUrl, 5);
+  await seedReferenceData(database.db);
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection, namespace: 'default' });
+  const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+
+  let counter = 0;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  const startWorker = async () => {
+    worker = await createWorker({
+      temporal: { nativeConnection, namespace: 'default' },
+      taskQueue,
+      deps: { db: database.db, config },
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      activityOverrides: options.activityOverrides,
+    });
+    running = worker.run();
+  };
+  const stopWorker = async () => {
+    if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+  };
+  if (options.startWorker !== false) await startWorker();
+
+  const ctx: TestContext = {
+    app: createApp({ db: database.db, temporal: { client, taskQueue }, config, log: (line) => console.error(line) }),
+    db: database.db,
+    database,
+    databaseUrl,
+    client,
+    connection,
+    nativeConnection,
+    config,
+    taskQueue,
+    temporalAddress,
+    get worker() {
+      if (!worker) throw new Error('the worker is not started');
+      return worker;
+    },
+    restartWorker: async () => {
+      await stopWorker();
+      await startWorker();
+    },
+    stopWorker,
+    startWorker,
+    // Year 2099: the service allocates references in the current year, so these never meet one.
+    reference: () => `${prefix}-2099-${String(++counter).padStart(4, '0')}`,
+    close: async () => {
+      await stopWorker();
+      await nativeConnection.close();
+      await connection.close();
+      await database.close();
+    },
+  };
+  return ctx;
+}
