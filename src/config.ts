@@ -80,6 +80,8 @@ export const envSchema = z.object({
   DEADLINE_REVISION: deadline('28d'),
   DEADLINE_CHAIRS_ACTION: deadline('5wd'),
   DEADLINE_AGENDA_CLOSE: deadline('5wd'),
+  /** How long one activity attempt may run before Temporal retries it (on another worker). */
+  ACTIVITY_TIMEOUT: deadline('1m').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 30s or 1m, not working days'),
   /** Fraction of a deadline after which a reminder goes out. */
   REMINDER_FRACTION: z.coerce.number().gt(0).lt(1).default(0.8),
   /** A bank holiday England's calendar does not know yet, as YYYY-MM-DD, comma separated. */

@@ -1,8 +1,8 @@
 // Bid activities: intake's completeness check, and the one write path for a bid's trail events
 // and read model, in one transaction, idempotent under retries.
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { bidCosts, bids } from '../db/schema.js';
+import { bidCosts, bids, reviewAssignments } from '../db/schema.js';
 import { costTotals, type Bid } from '../domain/bid.js';
 import { findMissing } from '../domain/intake.js';
 import type { TrailEventInput } from '../domain/trail.js';
@@ -29,12 +29,22 @@ export interface SubmissionRecord {
   workflowId: string;
 }
 
+/** The current review cycle's evaluators, so queues and load counts follow the workflow. */
+export interface AssignmentsProjection {
+  cycle: number;
+  /** Whether the cycle still takes review work (reviewing, not moderating or concluded). */
+  open: boolean;
+  dueAt: string | null;
+  reviews: { evaluatorId: string; assignedBy: string; assignedAt: string; completedAt: string | null }[];
+}
+
 export interface RecordBidEventsInput {
   reference: string;
   events: TrailEventInput[];
   projection: BidProjection;
   /** Present when the bid's content is (re)stored: at submission and resubmission. */
   submission?: SubmissionRecord;
+  assignments?: AssignmentsProjection;
 }
 
 export function createBidActivities({ db }: { db: Db }) {
@@ -46,14 +56,16 @@ export function createBidActivities({ db }: { db: Db }) {
     async recordBidEvents(input: RecordBidEventsInput): Promise<{ stored: number }> {
       return db.transaction(async (tx) => {
         const result = await appendEvents(tx, 'bid', input.reference, input.events);
-        await projectBid(tx, input);
+        const applied = await projectBid(tx, input);
+        if (applied && input.assignments) await projectAssignments(tx, input.reference, input.assignments);
         return { stored: result.stored };
       });
     },
   };
 }
 
-async function projectBid(tx: Db, input: RecordBidEventsInput): Promise<void> {
+/** Writes the bid's read model unless a newer projection is already there; says whether it wrote. */
+async function projectBid(tx: Db, input: RecordBidEventsInput): Promise<boolean> {
   const { projection, submission } = input;
   const state = {
     state: projection.state,
@@ -67,11 +79,12 @@ async function projectBid(tx: Db, input: RecordBidEventsInput): Promise<void> {
   };
 
   if (!submission) {
-    await tx
+    const updated = await tx
       .update(bids)
       .set(state)
-      .where(sql`${bids.reference} = ${input.reference} and ${bids.projectionVersion} < ${projection.version}`);
-    return;
+      .where(sql`${bids.reference} = ${input.reference} and ${bids.projectionVersion} < ${projection.version}`)
+      .returning({ reference: bids.reference });
+    return updated.length > 0;
   }
 
   const { bid } = submission;
@@ -105,10 +118,38 @@ async function projectBid(tx: Db, input: RecordBidEventsInput): Promise<void> {
       setWhere: sql`${bids.projectionVersion} < excluded.projection_version`,
     })
     .returning({ reference: bids.reference });
-  if (applied.length === 0) return;
+  if (applied.length === 0) return false;
 
   await tx.delete(bidCosts).where(eq(bidCosts.reference, input.reference));
   if (bid.costs.length > 0) {
     await tx.insert(bidCosts).values(bid.costs.map((line) => ({ reference: input.reference, ...line })));
+  }
+  return true;
+}
+
+async function projectAssignments(tx: Db, reference: string, a: AssignmentsProjection): Promise<void> {
+  // Earlier cycles, and evaluators taken off this one, no longer count towards anyone's load.
+  const current = a.reviews.map((r) => r.evaluatorId);
+  await tx
+    .update(reviewAssignments)
+    .set({ active: false })
+    .where(
+      and(
+        eq(reviewAssignments.reference, reference),
+        or(ne(reviewAssignments.cycle, a.cycle), current.length ? notInArray(reviewAssignments.evaluatorId, current) : undefined),
+      ),
+    );
+  for (const r of a.reviews) {
+    const row = {
+      active: a.open && r.completedAt === null,
+      assignedBy: r.assignedBy,
+      assignedAt: new Date(r.assignedAt),
+      completedAt: r.completedAt ? new Date(r.completedAt) : null,
+      dueAt: a.dueAt ? new Date(a.dueAt) : null,
+    };
+    await tx
+      .insert(reviewAssignments)
+      .values({ reference, cycle: a.cycle, evaluatorId: r.evaluatorId, ...row })
+      .onConflictDoUpdate({ target: [reviewAssignments.reference, reviewAssignments.cycle, reviewAssignments.evaluatorId], set: row });
   }
 }

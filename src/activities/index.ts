@@ -1,17 +1,27 @@
 // Every activity, built from its dependencies so tests hand in the real test database and
 // override only what they must.
+import type { Client } from '@temporalio/client';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { createBidActivities } from './bids.js';
+import { createLifecycleActivities, type Notifier } from './lifecycle.js';
+import { createMeetingActivities } from './meetings.js';
+import { createScoringActivities } from './scoring.js';
 
 export interface ActivityDeps {
   db: Db;
   config: Config;
+  /** Activities that talk to other workflows (placing bids on an agenda) use the client. */
+  temporal?: { client: Client };
+  notifier?: Notifier;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createBidActivities(deps),
+    ...createLifecycleActivities(deps),
+    ...createScoringActivities(deps),
+    ...createMeetingActivities(deps),
   };
 }
 

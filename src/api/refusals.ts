@@ -25,7 +25,11 @@ function findApplicationFailure(error: unknown): ApplicationFailure | undefined 
 
 /** Turns a refused or failed workflow call into the API's error, or rethrows what it does not know. */
 export function refusalToApiError(error: unknown, what: string): ApiError {
-  if (error instanceof WorkflowNotFoundError) return new ApiError(404, 'not_found', `${what} was not found`);
+  if (error instanceof WorkflowNotFoundError) {
+    // A finished workflow (a lapsed, withdrawn, closed or funded bid; a closed meeting) takes no more actions.
+    if (/already completed/i.test(error.message)) return new ApiError(409, 'closed', `${what} is closed and takes no more actions`);
+    return new ApiError(404, 'not_found', `${what} was not found`);
+  }
   const failure = findApplicationFailure(error);
   if (failure?.type && STATUS[failure.type]) {
     const { status, code } = STATUS[failure.type]!;

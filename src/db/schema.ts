@@ -120,3 +120,100 @@ export const referenceCounters = pgTable(
   },
   (t) => [primaryKey({ columns: [t.prefix, t.year] })],
 );
+
+/** People who use the service, with their roles, organisation and (Assembly) profession. */
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    organisation: text('organisation')
+      .notNull()
+      .references(() => organisations.code),
+    roles: text('roles').array().notNull(),
+    profession: text('profession'),
+    active: boolean('active').notNull().default(true),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('users_email_uq').on(t.email)],
+);
+
+/** Who reviews which bid in which review cycle: the evaluators' queues and their load. */
+export const reviewAssignments = pgTable(
+  'review_assignments',
+  {
+    reference: text('reference').notNull(),
+    cycle: integer('cycle').notNull(),
+    evaluatorId: text('evaluator_id').notNull(),
+    active: boolean('active').notNull().default(true),
+    assignedBy: text('assigned_by').notNull(),
+    assignedAt: instant('assigned_at').notNull(),
+    completedAt: instant('completed_at'),
+    dueAt: instant('due_at'),
+  },
+  (t) => [primaryKey({ columns: [t.reference, t.cycle, t.evaluatorId] }), index('review_assignments_evaluator_idx').on(t.evaluatorId, t.active)],
+);
+
+/** Every score a bid received: the exact facts, the result and the rule set that produced it. */
+export const scores = pgTable(
+  'scores',
+  {
+    eventId: text('event_id').primaryKey(),
+    reference: text('reference').notNull(),
+    ruleSetId: text('rule_set_id').notNull(),
+    ruleSetVersion: text('rule_set_version').notNull(),
+    ruleSetHash: text('rule_set_hash').notNull(),
+    facts: jsonb('facts').notNull(),
+    result: jsonb('result').notNull(),
+    /** The canonical JSON of the result, byte for byte as the engine produced it. */
+    canonical: text('canonical').notNull(),
+    benefitScore: doublePrecision('benefit_score').notNull(),
+    band: text('band').notNull(),
+    scoredAt: instant('scored_at').notNull(),
+  },
+  (t) => [index('scores_reference_idx').on(t.reference)],
+);
+
+/** Assembly meetings as their workflows last reported them. */
+export const meetings = pgTable('meetings', {
+  id: text('id').primaryKey(),
+  title: text('title').notNull(),
+  scheduledFor: instant('scheduled_for').notNull(),
+  agendaClosesAt: instant('agenda_closes_at').notNull(),
+  state: text('state').notNull(),
+  status: jsonb('status').notNull().default(sql`'{}'::jsonb`),
+  updatedAt: instant('updated_at').notNull(),
+  projectionVersion: integer('projection_version').notNull(),
+});
+
+/** Reminders and escalations, kept as an outbox that an e-mail sender can drain later. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    recipientIds: text('recipient_ids').array().notNull(),
+    recipientRoles: text('recipient_roles').array().notNull(),
+    /** With recipient roles: only those of this organisation (e.g. the bid's programme team). */
+    recipientOrganisation: text('recipient_organisation'),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    reference: text('reference'),
+    meetingId: text('meeting_id'),
+    createdAt: instant('created_at').notNull(),
+    sentAt: instant('sent_at'),
+  },
+  (t) => [index('notifications_reference_idx').on(t.reference)],
+);
+
+/** Which rule set version scores new bids: the latest activation wins; none means the newest file. */
+export const ruleSetActivations = pgTable('rule_set_activations', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  ruleSetId: text('rule_set_id').notNull(),
+  version: text('version').notNull(),
+  hash: text('hash').notNull(),
+  activatedBy: text('activated_by').notNull(),
+  activatedAt: instant('activated_at').notNull().defaultNow(),
+  reason: text('reason').notNull(),
+});

@@ -10,6 +10,17 @@ import { seedReferenceData } from '../db/seed.js';
 import { createLogger, type Logger } from './log.js';
 import { connectTemporal, ensureSearchAttributes, openTemporal, type TemporalRuntime } from './temporal.js';
 import { createWorker } from './worker.js';
+import type { Notifier } from '../activities/lifecycle.js';
+
+/** Until e-mail is configured, notifications are stored in the outbox and logged. */
+function logNotifier(logger: Logger): Notifier {
+  return {
+    send: (n) => {
+      logger.info(`Notification ${n.kind} to ${[...n.recipientIds, ...n.recipientRoles].join(', ')}${n.recipientOrganisation ? ` (${n.recipientOrganisation})` : ''}: ${n.subject}`);
+      return Promise.resolve();
+    },
+  };
+}
 
 export interface SystemOptions {
   worker: boolean;
@@ -73,7 +84,11 @@ export async function startSystem(config: Config, options: SystemOptions, logger
 
     let worker: Worker | undefined;
     if (options.worker) {
-      worker = await createWorker({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, deps: { db: database.db, config } });
+      worker = await createWorker({
+        temporal,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        deps: { db: database.db, config, temporal: { client: temporal.client }, notifier: logNotifier(logger) },
+      });
       const running = worker.run();
       const w = worker;
       stack.push({

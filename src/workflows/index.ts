@@ -1,2 +1,3 @@
 // The worker's workflowsPath: every workflow the worker runs.
 export { bidWorkflow } from './bid.js';
+export { meetingWorkflow } from './meeting.js';

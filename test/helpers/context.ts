@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { createApp, type App } from '../../src/api/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openPostgres, type Database, type Db } from '../../src/db/client.js';
+import { seedDemoUsers } from '../../src/db/demo.js';
 import { seedReferenceData } from '../../src/db/seed.js';
 import { createWorker, type WorkerSetup } from '../../src/runtime/worker.js';
 import { cloneTemplate } from './databases.js';
@@ -34,13 +35,15 @@ export interface TestContext {
 
 let runtimeInstalled = false;
 
+/** Deadlines long enough not to fire unless a test shortens the one it is about. */
 export const TEST_ENV: Record<string, string> = {
   NODE_ENV: 'test',
-  DEADLINE_HUB_REVIEW: '30s',
-  DEADLINE_RETURNED_LAPSE: '30s',
-  DEADLINE_REVISION: '30s',
-  DEADLINE_CHAIRS_ACTION: '30s',
-  DEADLINE_AGENDA_CLOSE: '30s',
+  DEADLINE_HUB_REVIEW: '1h',
+  DEADLINE_RETURNED_LAPSE: '1h',
+  DEADLINE_REVISION: '1h',
+  DEADLINE_CHAIRS_ACTION: '1h',
+  DEADLINE_AGENDA_CLOSE: '1h',
+  ACTIVITY_TIMEOUT: '10s',
 };
 
 export interface ContextOptions {
@@ -74,6 +77,7 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
   });
   const database = await openPostgres(databaseUrl, 5);
   await seedReferenceData(database.db);
+  await seedDemoUsers(database.db);
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace: 'default' });
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
@@ -85,7 +89,7 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
     worker = await createWorker({
       temporal: { nativeConnection, namespace: 'default' },
       taskQueue,
-      deps: { db: database.db, config },
+      deps: { db: database.db, config, temporal: { client } },
       workflowBundle: { codePath: inject('workflowBundlePath') },
       activityOverrides: options.activityOverrides,
     });

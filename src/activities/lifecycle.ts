@@ -1,0 +1,105 @@
+// Activities the lifecycle needs around the bid: its policy, deadlines in working days,
+// evaluator assignment by load and conflict, and notifications (an outbox e-mail can drain).
+import { and, count, eq, notInArray, sql } from 'drizzle-orm';
+import type { Config } from '../config.js';
+import { lifecyclePolicy } from '../config/policy.js';
+import type { Db } from '../db/client.js';
+import { notifications, reviewAssignments, users } from '../db/schema.js';
+import { computeDeadline } from '../domain/calendar.js';
+import type { DurationSpec } from '../domain/durations.js';
+import type { Deadline, PersonRef, PolicySnapshot } from '../shared.js';
+
+export interface NotificationInput {
+  /** Idempotency key: the same notification written twice is stored once. */
+  id: string;
+  kind: string;
+  recipientIds: string[];
+  recipientRoles: string[];
+  recipientOrganisation: string | null;
+  subject: string;
+  body: string;
+  reference: string | null;
+  meetingId: string | null;
+  createdAt: string;
+}
+
+/** Where notifications go once stored. The default only logs; e-mail plugs in here. */
+export interface Notifier {
+  send(notification: NotificationInput): Promise<void>;
+}
+
+export interface AssignEvaluatorsInput {
+  reference: string;
+  cycle: number;
+  count: number;
+  excludeOrganisations: string[];
+  excludeUserIds: string[];
+}
+
+export function createLifecycleActivities({ db, config, notifier }: { db: Db; config: Config; notifier?: Notifier }) {
+  return {
+    loadPolicy(): Promise<PolicySnapshot> {
+      return Promise.resolve(lifecyclePolicy(config));
+    },
+
+    computeDeadline({ start, spec, reminderFraction }: { start: string; spec: DurationSpec; reminderFraction: number }): Promise<Deadline> {
+      return Promise.resolve(computeDeadline(new Date(start), spec, reminderFraction, config.EXTRA_BANK_HOLIDAYS));
+    },
+
+    /**
+     * The least loaded active evaluators with no conflict: not of the bid's lead or partner
+     * organisations and no declared interest. Ties go to the lower id, so the choice is
+     * repeatable. A retry returns what the first attempt chose.
+     */
+    async assignEvaluators(input: AssignEvaluatorsInput): Promise<PersonRef[]> {
+      return db.transaction(async (tx) => {
+        // One assignment decision at a time across all bids, so load counts are current.
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('evaluator-assignment', 0))`);
+        const already = await tx
+          .select({ id: users.id, name: users.name, organisation: users.organisation })
+          .from(reviewAssignments)
+          .innerJoin(users, eq(users.id, reviewAssignments.evaluatorId))
+          .where(and(eq(reviewAssignments.reference, input.reference), eq(reviewAssignments.cycle, input.cycle)))
+          .orderBy(users.id);
+        if (already.length > 0) return already;
+
+        const load = tx
+          .select({ evaluatorId: reviewAssignments.evaluatorId, open: count().as('open') })
+          .from(reviewAssignments)
+          .where(eq(reviewAssignments.active, true))
+          .groupBy(reviewAssignments.evaluatorId)
+          .as('load');
+        const candidates = await tx
+          .select({ id: users.id, name: users.name, organisation: users.organisation, open: sql<number>`coalesce(${load.open}, 0)`.mapWith(Number) })
+          .from(users)
+          .leftJoin(load, eq(load.evaluatorId, users.id))
+          .where(
+            and(
+              eq(users.active, true),
+              sql`'evaluator' = any(${users.roles})`,
+              input.excludeOrganisations.length ? notInArray(users.organisation, input.excludeOrganisations) : undefined,
+              input.excludeUserIds.length ? notInArray(users.id, input.excludeUserIds) : undefined,
+            ),
+          )
+          .orderBy(sql`coalesce(${load.open}, 0)`, users.id)
+          .limit(input.count);
+        if (candidates.length === 0) return [];
+        const assignedAt = new Date();
+        await tx
+          .insert(reviewAssignments)
+          .values(candidates.map((c) => ({ reference: input.reference, cycle: input.cycle, evaluatorId: c.id, active: true, assignedBy: 'system', assignedAt })))
+          .onConflictDoNothing();
+        return candidates.map(({ id, name, organisation }) => ({ id, name, organisation }));
+      });
+    },
+
+    async notify(notification: NotificationInput): Promise<void> {
+      const stored = await db
+        .insert(notifications)
+        .values({ ...notification, createdAt: new Date(notification.createdAt) })
+        .onConflictDoNothing()
+        .returning({ id: notifications.id });
+      if (stored.length > 0 && notifier) await notifier.send(notification);
+    },
+  };
+}

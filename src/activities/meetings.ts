@@ -1,0 +1,101 @@
+// Activities of the Assembly meeting: its membership, its agenda (each bid placed through its
+// own workflow's validated update) and its trail and read model.
+import type { Client } from '@temporalio/client';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { bids, meetings, users } from '../db/schema.js';
+import type { TrailEventInput } from '../domain/trail.js';
+import type { Profession, Role } from '../domain/vocabulary.js';
+import { bidWorkflowId, placeOnAgendaUpdate, type AgendaPlacement, type Member, type MeetingState } from '../shared.js';
+import { appendEvents } from './trail.js';
+
+export interface RecordMeetingEventsInput {
+  meetingId: string;
+  events: TrailEventInput[];
+  /** Item events that also belong on a bid's own trail. */
+  bidEvents: { reference: string; event: TrailEventInput }[];
+  projection: {
+    version: number;
+    title: string;
+    state: MeetingState;
+    scheduledFor: string;
+    agendaClosesAt: string;
+    status: Record<string, unknown>;
+    updatedAt: string;
+  };
+}
+
+/** Agenda order: ratifications of chair's action first, then the highest band and score. */
+const BAND_ORDER = sql`case ${bids.band} when 'high' then 0 when 'medium' then 1 when 'low' then 2 when 'not_support' then 3 else 4 end`;
+
+export function createMeetingActivities({ db, temporal }: { db: Db; temporal?: { client: Client } }) {
+  return {
+    async loadMembership(): Promise<Member[]> {
+      const rows = await db
+        .select()
+        .from(users)
+        .where(and(eq(users.active, true), sql`${users.roles} && array['assembly_member','assembly_chair']::text[]`))
+        .orderBy(asc(users.id));
+      return rows.map((u) => ({ id: u.id, name: u.name, organisation: u.organisation, profession: (u.profession as Profession | null) ?? null, roles: u.roles as Role[] }));
+    },
+
+    /**
+     * Puts every bid that waits for the Assembly on this meeting's agenda, in agenda order.
+     * Each bid's workflow validates its own placement; the update id makes a retry harmless.
+     */
+    async prepareAgenda({ meetingId, meetingTitle }: { meetingId: string; meetingTitle: string }): Promise<AgendaPlacement[]> {
+      if (!temporal) throw new Error('prepareAgenda needs a Temporal client');
+      const notOnAgenda = sql`(${bids.status} -> 'assembly' ->> 'meetingId') is null`;
+      const ratifications = await db
+        .select({ reference: bids.reference })
+        .from(bids)
+        .where(and(notOnAgenda, sql`${bids.status} -> 'assembly' ->> 'ratification' = 'pending'`))
+        .orderBy(asc(bids.reference));
+      const decisions = await db
+        .select({ reference: bids.reference })
+        .from(bids)
+        .where(and(eq(bids.state, 'AWAITING_ASSEMBLY'), notOnAgenda, isNull(sql`${bids.status} -> 'assembly' -> 'chairsAction'`)))
+        .orderBy(BAND_ORDER, sql`${bids.benefitScore} desc nulls last`, asc(bids.reference));
+
+      const placed: AgendaPlacement[] = [];
+      const candidates = [
+        ...ratifications.map((r) => ({ ...r, purpose: 'ratification' as const })),
+        ...decisions.map((r) => ({ ...r, purpose: 'decision' as const })),
+      ];
+      for (const { reference, purpose } of candidates) {
+        try {
+          placed.push(
+            await temporal.client.workflow.getHandle(bidWorkflowId(reference)).executeUpdate(placeOnAgendaUpdate, {
+              args: [{ meetingId, meetingTitle, purpose }],
+              updateId: `agenda:${meetingId}:${reference}:${purpose}`,
+            }),
+          );
+        } catch {
+          // The bid moved on (withdrawn, decided by chair's action, on another agenda): not this meeting's.
+        }
+      }
+      return placed;
+    },
+
+    async recordMeetingEvents(input: RecordMeetingEventsInput): Promise<void> {
+      await db.transaction(async (tx) => {
+        await appendEvents(tx, 'meeting', input.meetingId, input.events);
+        for (const { reference, event } of input.bidEvents) await appendEvents(tx, 'bid', reference, [event]);
+        const p = input.projection;
+        const row = {
+          title: p.title,
+          state: p.state,
+          scheduledFor: new Date(p.scheduledFor),
+          agendaClosesAt: new Date(p.agendaClosesAt),
+          status: p.status,
+          updatedAt: new Date(p.updatedAt),
+          projectionVersion: p.version,
+        };
+        await tx
+          .insert(meetings)
+          .values({ id: input.meetingId, ...row })
+          .onConflictDoUpdate({ target: meetings.id, set: row, setWhere: sql`${meetings.projectionVersion} < excluded.projection_version` });
+      });
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// The lifecycle policy: the process's numbers (evaluators, moderation, cycles, quorum) from
+// versioned JSON, and its deadlines from the environment. A workflow takes a snapshot when it
+// starts, so a bid in flight keeps the rules it started under.
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import type { DurationSpec } from '../domain/durations.js';
+import policyJson from './lifecycle-policy.json' with { type: 'json' };
+
+const policyFileSchema = z.object({
+  id: z.string(),
+  version: z.string(),
+  description: z.string(),
+  evaluators: z.object({
+    standard: z.number().int().min(1).max(5),
+    large: z.number().int().min(1).max(5),
+    largeFromPence: z.number().int().positive(),
+  }),
+  moderationDivergence: z.number().positive().max(5),
+  maxRevisionCycles: z.number().int().min(0),
+  maxDeferrals: z.number().int().min(0),
+  quorum: z.object({
+    minFractionPresent: z.number().gt(0).max(1),
+    requireChair: z.boolean(),
+    minProfessions: z.number().int().min(0),
+  }),
+});
+
+export type LifecyclePolicyFile = z.infer<typeof policyFileSchema>;
+
+export interface LifecyclePolicy extends Omit<LifecyclePolicyFile, 'description'> {
+  deadlines: {
+    hubReview: DurationSpec;
+    returnedLapse: DurationSpec;
+    revision: DurationSpec;
+    chairsAction: DurationSpec;
+    agendaClose: DurationSpec;
+  };
+  reminderFraction: number;
+  activityTimeoutMs: number;
+}
+
+const file = policyFileSchema.parse(policyJson);
+
+export function lifecyclePolicy(config: Config): LifecyclePolicy {
+  const { description: _description, ...rest } = file;
+  return {
+    ...rest,
+    deadlines: {
+      hubReview: config.DEADLINE_HUB_REVIEW,
+      returnedLapse: config.DEADLINE_RETURNED_LAPSE,
+      revision: config.DEADLINE_REVISION,
+      chairsAction: config.DEADLINE_CHAIRS_ACTION,
+      agendaClose: config.DEADLINE_AGENDA_CLOSE,
+    },
+    reminderFraction: config.REMINDER_FRACTION,
+    activityTimeoutMs: config.ACTIVITY_TIMEOUT.kind === 'elapsed' ? config.ACTIVITY_TIMEOUT.ms : 60_000,
+  };
+}

@@ -1,0 +1,153 @@
+// The scoring's promises, checked over random bids: one tier per component, scores in range,
+// hard rules and routes exactly at the thresholds, and the same bytes from the stored facts.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bidSubmissionSchema, type Bid } from '../src/domain/bid.js';
+import { AMBITIONS, BID_KINDS, CORE20PLUS5_AREAS, EVIDENCE_LEVELS, LEVELS, STATUTORY_MANDATES } from '../src/domain/vocabulary.js';
+import { canonicalScore, deriveFacts, loadRuleSet, scoreFacts, type HubRatings } from '../src/rules/engine.js';
+
+const RUNS = { numRuns: 300 };
+const SCORED_ON = '2026-11-02';
+const ruleSet = loadRuleSet('nw-clinical-prioritisation', '1.0.0');
+const { thresholds } = ruleSet.definition;
+
+/** The date `days` after the scoring date. */
+const daysAfterScoring = (days: number) => new Date(Date.parse(`${SCORED_ON}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+// Tier edges turn up often, so the properties are tested where mistakes hide.
+const edgeOr = (edges: number[], arb: fc.Arbitrary<number>) => fc.oneof(fc.constantFrom(...edges), arb);
+const pence = edgeOr([0, 24_999_999, 25_000_000, 99_999_999, 100_000_000], fc.integer({ min: 0, max: 60_000_000 }));
+const rating = fc.option(edgeOr([0, 2.5, 5], fc.integer({ min: 0, max: 500 }).map((h) => h / 100)), { freq: 4 });
+
+const bidArb: fc.Arbitrary<Bid> = fc
+  .record({
+    primaryAmbition: fc.constantFrom(...AMBITIONS),
+    secondaryAmbitions: fc.subarray([...AMBITIONS]),
+    level: fc.constantFrom(...LEVELS),
+    kind: fc.constantFrom(...BID_KINDS),
+    costs: fc.array(fc.tuple(pence, pence), { minLength: 1, maxLength: 4 }),
+    peopleReachedPerYear: edgeOr([0, 1, 249, 250, 999, 1000, 4999, 5000], fc.integer({ min: 0, max: 50_000 })),
+    core20Percent: edgeOr([0, 9.99, 10, 19.99, 20, 29.99, 30, 39.99, 40, 100], fc.integer({ min: 0, max: 10_000 }).map((h) => h / 100)),
+    plusGroups: fc.subarray(['carers', 'people experiencing homelessness', 'Gypsy, Roma and Traveller communities']),
+    core20plus5Areas: fc.subarray([...CORE20PLUS5_AREAS]),
+    evidenceLevel: fc.constantFrom(...EVIDENCE_LEVELS),
+    costPerQalyPence: fc.option(edgeOr([1_999_999, 2_000_000, 3_000_000, 3_000_001], fc.integer({ min: 0, max: 8_000_000 }))),
+    mandate: fc.constantFrom(...STATUTORY_MANDATES),
+    likelihood: fc.integer({ min: 1, max: 5 }),
+    impact: fc.integer({ min: 1, max: 5 }),
+    evaluationPlan: fc.option(
+      fc.record({
+        outcomeMeasures: fc.subarray(['quit rate at 4 weeks', 'admissions avoided']),
+        baselineData: fc.constantFrom('', 'Admissions by practice, 2024/25'),
+        method: fc.constantFrom('', 'Interrupted time series'),
+      }),
+    ),
+    workforceWte: edgeOr([0, 5, 5.01, 20, 20.01], fc.integer({ min: 0, max: 6000 }).map((h) => h / 100)),
+    startInDays: edgeOr([-1, 29, 30, 89, 90], fc.integer({ min: -60, max: 720 })),
+  })
+  .map((b) => ({
+    ...bidSubmissionSchema.parse({
+      title: 'A funding bid for a test',
+      summary: 'A bid generated to test the scoring over many shapes of bid.',
+      leadOrganisation: 'NNUH',
+      places: ['norwich'],
+      primaryAmbition: b.primaryAmbition,
+      secondaryAmbitions: b.secondaryAmbitions.filter((a) => a !== b.primaryAmbition),
+      level: b.level,
+      kind: b.kind,
+      costs: b.costs.map(([recurrentPence, nonRecurrentPence], i) => ({
+        financialYear: `${2026 + i}/${String(27 + i).padStart(2, '0')}`,
+        recurrentPence,
+        nonRecurrentPence,
+      })),
+      peopleReachedPerYear: b.peopleReachedPerYear,
+      core20Percent: b.core20Percent,
+      plusGroups: b.plusGroups,
+      core20plus5Areas: b.core20plus5Areas,
+      evidenceLevel: b.evidenceLevel,
+      costPerQalyPence: b.costPerQalyPence,
+      statutoryMandate: b.mandate === 'none' ? { type: 'none' } : { type: b.mandate, reference: 'NICE TA123' },
+      riskOfNotFunding: { likelihood: b.likelihood, impact: b.impact },
+      evaluationPlan: b.evaluationPlan,
+      workforceWte: b.workforceWte,
+      startDate: daysAfterScoring(b.startInDays),
+    }),
+    reference: 'NW-2026-0001',
+  }));
+
+const ratingsArb: fc.Arbitrary<HubRatings> = fc.record({ evidenceQuality: rating, deliverability: rating, qualityAndSafety: rating });
+
+/** The components of each criterion, and the component each score rule is a tier of. */
+const componentsOf = new Map<string, Set<string>>();
+const componentOfRule = new Map<string, string>();
+for (const rule of ruleSet.definition.rules) {
+  if (rule.event.type !== 'score') continue;
+  const { criterion, component } = rule.event.params;
+  componentsOf.set(criterion, (componentsOf.get(criterion) ?? new Set()).add(component));
+  componentOfRule.set(rule.name, component);
+}
+
+describe('scoring any bid', () => {
+  it('fires exactly one tier of every component of every applicable criterion', async () => {
+    await fc.assert(
+      fc.asyncProperty(bidArb, ratingsArb, async (bid, ratings) => {
+        const result = await scoreFacts(ruleSet, deriveFacts(bid, ratings, SCORED_ON));
+        for (const c of result.criteria.filter((x) => x.applicable)) {
+          const fired = c.contributions.map((x) => componentOfRule.get(x.rule)).sort();
+          expect(fired).toEqual([...componentsOf.get(c.id)!].sort());
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('keeps criterion scores within 0 to 5 and the benefit score within 0 to 100, in hundredths', async () => {
+    await fc.assert(
+      fc.asyncProperty(bidArb, ratingsArb, async (bid, ratings) => {
+        const result = await scoreFacts(ruleSet, deriveFacts(bid, ratings, SCORED_ON));
+        for (const c of result.criteria) {
+          if (!c.applicable) continue;
+          expect(c.score).toBeGreaterThanOrEqual(0);
+          expect(c.score).toBeLessThanOrEqual(5);
+          expect(Math.round(c.score! * 100) / 100).toBe(c.score);
+        }
+        expect(result.benefitScore).toBeGreaterThanOrEqual(0);
+        expect(result.benefitScore).toBeLessThanOrEqual(100);
+        expect(Math.round(result.benefitScore * 100) / 100).toBe(result.benefitScore);
+        const band = ruleSet.definition.bands.find((b) => result.benefitScore >= b.min)!;
+        expect(result.band.id).toBe(band.id);
+      }),
+      RUNS,
+    );
+  });
+
+  it('raises the hard rules and picks the route exactly as the thresholds say', async () => {
+    await fc.assert(
+      fc.asyncProperty(bidArb, ratingsArb, async (bid, ratings) => {
+        const { facts, flags, delegation } = await scoreFacts(ruleSet, deriveFacts(bid, ratings, SCORED_ON));
+        const perQaly = facts.costPerQalyPence;
+        expect(flags).toEqual({
+          mustFund: bid.statutoryMandate.type !== 'none',
+          safetyEscalation: facts.riskScore >= thresholds.safetyEscalationRiskScore,
+          valueJustificationRequired: perQaly !== null && perQaly > thresholds.valueJustificationAbovePence,
+          valueNoted: perQaly !== null && perQaly >= thresholds.valueNotedFromPence && perQaly <= thresholds.valueJustificationAbovePence,
+        });
+        const { financeConfirmationFromPence, boardFromPence } = thresholds.delegation;
+        const expected = facts.totalPence >= boardFromPence ? 'board' : facts.totalPence >= financeConfirmationFromPence ? 'finance_confirmation' : 'assembly';
+        expect(delegation).toBe(expected);
+      }),
+      RUNS,
+    );
+  });
+
+  it('gives the same bytes again from the stored facts', async () => {
+    await fc.assert(
+      fc.asyncProperty(bidArb, ratingsArb, async (bid, ratings) => {
+        const first = await scoreFacts(ruleSet, deriveFacts(bid, ratings, SCORED_ON));
+        const again = await scoreFacts(ruleSet, JSON.parse(JSON.stringify(first.facts)));
+        expect(canonicalScore(again)).toBe(canonicalScore(first));
+      }),
+      RUNS,
+    );
+  });
+});
