@@ -8,7 +8,7 @@ import { actions, actor, meetingHandle, meetingWithAgenda, reviewToAssembly, sma
 
 let ctx: TestContext;
 beforeAll(async () => {
-  ctx = await createTestContext();
+  ctx = await createTestContext({ recordAs: 'lifecycle-happy' });
 });
 afterAll(async () => ctx?.close());
 

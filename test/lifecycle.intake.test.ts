@@ -10,7 +10,7 @@ import { actions, actor, bidHandle, refusal, smallBid, submit, waitForBid } from
 
 let ctx: TestContext;
 beforeAll(async () => {
-  ctx = await createTestContext({ env: { DEADLINE_RETURNED_LAPSE: '4s' } });
+  ctx = await createTestContext({ env: { DEADLINE_RETURNED_LAPSE: '4s' }, recordAs: 'lifecycle-intake' });
 });
 afterAll(async () => ctx?.close());
 

@@ -20,7 +20,7 @@ import { actions, actor, bidHandle, largeBid, refusal, review, smallBid, submit,
 
 let ctx: TestContext;
 beforeAll(async () => {
-  ctx = await createTestContext();
+  ctx = await createTestContext({ recordAs: 'lifecycle-review' });
 });
 afterAll(async () => ctx?.close());
 
@@ -95,6 +95,13 @@ describe('evaluator assignment', () => {
     expect(await refusal(bidHandle(ctx, reference).executeUpdate(takeReviewUpdate, { args: [{ actor: actor(who) }] }))).toMatchObject({
       type: 'ConflictOfInterest',
       message: expect.stringContaining('has declared an interest'),
+    });
+    const taker = ['priya.shah', 'daniel.price', 'helen.wright'].find((id) => id !== who)!;
+    const taken = await bidHandle(ctx, reference).executeUpdate(takeReviewUpdate, { args: [{ actor: actor(taker) }] });
+    expect(taken.review!.reviews.map((r) => r.evaluator.id)).toEqual([taker]);
+    expect(await refusal(bidHandle(ctx, reference).executeUpdate(takeReviewUpdate, { args: [{ actor: actor('rachel.green') }] }))).toMatchObject({
+      type: 'InvalidAction',
+      message: 'This bid already has its 1 evaluator(s); the hub lead may reassign',
     });
   });
 });

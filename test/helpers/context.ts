@@ -11,6 +11,7 @@ import { seedDemoUsers } from '../../src/db/demo.js';
 import { seedReferenceData } from '../../src/db/seed.js';
 import { createWorker, type WorkerSetup } from '../../src/runtime/worker.js';
 import { cloneTemplate } from './databases.js';
+import { recordHistories } from './histories.js';
 
 export interface TestContext {
   app: App;
@@ -51,6 +52,8 @@ export interface ContextOptions {
   activityOverrides?: WorkerSetup['activityOverrides'];
   /** Start the worker now (default) or leave it to the test. */
   startWorker?: boolean;
+  /** With RECORD_HISTORIES=1, save this file's workflow histories under test/histories/<name>. */
+  recordAs?: string;
 }
 
 export async function createTestContext(options: ContextOptions = {}): Promise<TestContext> {
@@ -125,6 +128,11 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
     // Year 2099: the service allocates references in the current year, so these never meet one.
     reference: () => `${prefix}-2099-${String(++counter).padStart(4, '0')}`,
     close: async () => {
+      if (options.recordAs && process.env.RECORD_HISTORIES === '1') {
+        // Visibility lags a little behind; the last workflows of the file must be listed too.
+        await new Promise((r) => setTimeout(r, 2_000));
+        await recordHistories(client, taskQueue, options.recordAs);
+      }
       await stopWorker();
       await nativeConnection.close();
       await connection.close();

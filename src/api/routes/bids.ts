@@ -1,6 +1,6 @@
 // Bids: submit one, read one.
 import { createRoute, z } from '@hono/zod-openapi';
-import { bidSubmissionSchema, referenceSchema } from '../../domain/bid.js';
+import { REFERENCE_PATTERN, bidSubmissionSchema } from '../../domain/bid.js';
 import { getBid, getBidStatusFromWorkflow, submitBid } from '../../services/bids.js';
 import { BID_STATES, type Actor } from '../../shared.js';
 import { notFound } from '../errors.js';
@@ -25,8 +25,12 @@ const bidViewSchema = z
   .passthrough()
   .openapi('Bid');
 
+// Built from the extended z (not the domain's schema), so .openapi() exists whatever loaded first.
 const referenceParam = z.object({
-  reference: referenceSchema.openapi({ param: { name: 'reference', in: 'path' }, example: 'NW-2026-0042' }),
+  reference: z
+    .string()
+    .regex(REFERENCE_PATTERN, 'must look like NW-2026-0042: 2 to 5 capital letters, a year, and 4 to 6 digits')
+    .openapi({ param: { name: 'reference', in: 'path' }, example: 'NW-2026-0042' }),
 });
 
 // Until users sign in (the API issue), submissions are recorded as the lead organisation's team.
