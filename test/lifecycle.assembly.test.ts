@@ -14,6 +14,8 @@ import {
   recordAttendanceUpdate,
   recordBoardDecisionUpdate,
   recordDecisionUpdate,
+  cancelMeetingUpdate,
+  rescoreUpdate,
   type MeetingStatus,
 } from '../src/shared.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
@@ -23,6 +25,7 @@ import {
   bidHandle,
   largeBid,
   meetingHandle,
+  meetingStatus,
   meetingWithAgenda,
   refusal,
   reviewToAssembly,
@@ -229,5 +232,58 @@ describe('hard rules and routing', () => {
     expect(decided.state).toBe('ALLOCATION');
     expect(await verifyStream(ctx.db, reference)).toMatchObject({ valid: true });
     await meetingHandle(ctx, id).executeUpdate(closeMeetingUpdate, { args: [{ actor: chair() }] });
+  });
+});
+
+describe('what else the Assembly and the admin can do', () => {
+  it("reopens a bid for full consideration when the Assembly does not ratify the chair's action", async () => {
+    const reference = await submit(ctx, smallBid({ riskOfNotFunding: { likelihood: 5, impact: 4 } }));
+    await reviewToAssembly(ctx, reference);
+    await waitForBid(ctx, reference, (b) => !!b.assembly.chairsActionDeadline, "chair's action window");
+    await bidHandle(ctx, reference).executeUpdate(chairsActionUpdate, {
+      args: [{ actor: chair(), outcome: 'not_supported', conditions: [], reason: 'Duplicates the winter scheme' }],
+    });
+    await waitForBid(ctx, reference, (b) => b.state === 'CLOSED_NOT_SUPPORTED' && b.assembly.ratification === 'pending', 'closed pending ratification');
+
+    const first = await openMeeting(QUORATE);
+    await decide(first.id, itemFor(first.status, reference).itemId, 'not_ratified', { reason: 'The Assembly wants to hear the case in full' });
+    const reopened = await waitForBid(ctx, reference, (b) => b.assembly.ratification === 'not_ratified', 'not ratified');
+    expect(reopened.state).toBe('AWAITING_ASSEMBLY');
+    await meetingHandle(ctx, first.id).executeUpdate(closeMeetingUpdate, { args: [{ actor: chair() }] });
+
+    const second = await openMeeting(QUORATE);
+    const item = itemFor(second.status, reference);
+    expect(item.purpose).toBe('decision');
+    await decide(second.id, item.itemId, 'supported');
+    await waitForBid(ctx, reference, (b) => b.state === 'ALLOCATION', 'allocation');
+    expect(await actions(ctx, reference)).toEqual(expect.arrayContaining(['assembly.chairs_action_not_ratified', 'assembly.decision_applied']));
+    await meetingHandle(ctx, second.id).executeUpdate(closeMeetingUpdate, { args: [{ actor: chair() }] });
+  });
+
+  it('releases the agenda of a cancelled meeting, so its bids go to the next one', async () => {
+    const reference = await submit(ctx, smallBid());
+    await reviewToAssembly(ctx, reference);
+    const id = `${ctx.config.REFERENCE_PREFIX.toLowerCase()}-m${++meetings}`;
+    const agenda = await meetingWithAgenda(ctx, id);
+    expect(itemFor(agenda, reference)).toBeDefined();
+    await meetingHandle(ctx, id).executeUpdate(cancelMeetingUpdate, { args: [{ actor: actor('ian.thompson'), reason: 'Storm warning' }] });
+    const released = await waitForBid(ctx, reference, (b) => !b.assembly.meetingId && b.state === 'AWAITING_ASSEMBLY', 'released');
+    expect(released.assembly.deferrals).toBe(0);
+    expect((await meetingStatus(ctx, id)).state).toBe('CANCELLED');
+    const next = await openMeeting(QUORATE);
+    expect(itemFor(next.status, reference)).toBeDefined();
+    await meetingHandle(ctx, next.id).executeUpdate(closeMeetingUpdate, { args: [{ actor: chair() }] });
+  });
+
+  it('re-scores a waiting bid only when the admin asks, keeping the earlier score on the record', async () => {
+    const reference = await submit(ctx, smallBid());
+    const first = await reviewToAssembly(ctx, reference);
+    const h = bidHandle(ctx, reference);
+    expect(await refusal(h.executeUpdate(rescoreUpdate, { args: [{ actor: actor('claire.dawson'), reason: 'x' }] }))).toMatchObject({ type: 'Forbidden' });
+    const again = await h.executeUpdate(rescoreUpdate, { args: [{ actor: actor('ian.thompson'), ruleSet: { id: 'nw-clinical-prioritisation', version: '1.0.0' }, reason: 'Checking after the data correction' }] });
+    expect(again.state).toBe('AWAITING_ASSEMBLY');
+    expect(again.score!.eventId).not.toBe(first.score!.eventId);
+    expect(again.score!.benefitScore).toBe(first.score!.benefitScore);
+    expect((await actions(ctx, reference)).filter((a) => a.startsWith('scoring.'))).toEqual(['scoring.completed', 'scoring.rescore_requested', 'scoring.completed']);
   });
 });

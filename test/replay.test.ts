@@ -23,7 +23,7 @@ describe('recorded workflow histories', () => {
   it('cover both workflows and the lifecycle paths', () => {
     expect(new Set(histories.map(typeOf))).toEqual(new Set(['bidWorkflow', 'meetingWorkflow']));
     const updates = new Set(histories.flatMap(updatesIn));
-    for (const name of ['resubmit', 'withdraw', 'takeReview', 'assignReview', 'recordReviewStep', 'recordRating', 'completeReview', 'requestRevisions', 'moderate', 'declareInterest', 'chairsAction', 'recordBoardDecision', 'placeOnAgenda', 'openMeeting', 'recordAttendance', 'castVote', 'recordDecision', 'closeMeeting', 'declareMeetingInterest']) {
+    for (const name of ['resubmit', 'withdraw', 'takeReview', 'assignReview', 'recordReviewStep', 'recordRating', 'completeReview', 'requestRevisions', 'moderate', 'declareInterest', 'chairsAction', 'recordBoardDecision', 'placeOnAgenda', 'openMeeting', 'recordAttendance', 'castVote', 'recordDecision', 'closeMeeting', 'declareMeetingInterest', 'cancelMeeting', 'rescore', 'closeAgenda']) {
       expect(updates, `no recorded history uses ${name}`).toContain(name);
     }
   });

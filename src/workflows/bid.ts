@@ -98,6 +98,8 @@ export async function bidWorkflow(input: BidWorkflowInput): Promise<BidState> {
   let withdrawn: BidStatus['withdrawn'];
   /** Counts completed intakes, so a (re)submission's answer waits for its own intake. */
   let intakesRecorded = 0;
+  /** Counts recorded scores, so a re-score's answer waits for its own. */
+  let scoresRecorded = 0;
   let resubmittedFrom: BidState | undefined;
   let eventCounter = 0;
   let projectionVersion = 0;
@@ -868,9 +870,10 @@ export async function bidWorkflow(input: BidWorkflowInput): Promise<BidState> {
     rescoreUpdate,
     async ({ actor, ruleSet, reason }) => {
       rescoreWith = { ruleSet };
+      const before = scoresRecorded;
       moveTo('SCORING');
       await commit([ev(person(actor), 'admin', 'scoring.rescore_requested', { ruleSet: ruleSet ?? 'active', reason }, 'SCORING', 'AWAITING_ASSEMBLY')]);
-      await condition(() => state !== 'SCORING');
+      await condition(() => scoresRecorded > before);
       return status();
     },
     ({ actor, reason }) => {
@@ -1024,6 +1027,7 @@ export async function bidWorkflow(input: BidWorkflowInput): Promise<BidState> {
     }
     if (result.flags.valueJustificationRequired) events.push({ ...ev(SYSTEM, 'system', 'hard_rule.value_justification_required', { costPerQalyPence: bid.costPerQalyPence }), ruleSetVersion });
     await commit(events);
+    scoresRecorded += 1;
   };
 
   const assemblyPhase = async () => {
