@@ -18,7 +18,7 @@ describe('POST /bids with bad input', () => {
     bid.primaryAmbition = 'world_peace';
     bid.costs = [{ financialYear: '2026/28', recurrentPence: 1.5, nonRecurrentPence: -1 }];
     delete bid.summary;
-    const res = await ctx.app.request('/bids', json(bid));
+    const res = await ctx.api('amira.hassan', '/bids', json(bid));
     expect(res.status).toBe(400);
     const body = await jsonOf(res);
     expect(body.error.code).toBe('validation_failed');
@@ -35,46 +35,47 @@ describe('POST /bids with bad input', () => {
   });
 
   it('refuses fields the bid does not have', async () => {
-    const res = await ctx.app.request('/bids', json({ ...validBid(), costPence: 5 }));
+    const res = await ctx.api('amira.hassan', '/bids', json({ ...validBid(), costPence: 5 }));
     expect(res.status).toBe(400);
     const body = await jsonOf(res);
     expect(body.error.details).toEqual([expect.objectContaining({ field: '(body)', rule: 'unrecognized_keys', message: expect.stringContaining('costPence') })]);
   });
 
   it('answers 400 for a body that is not JSON', async () => {
-    const res = await ctx.app.request('/bids', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title": ' });
+    const res = await ctx.api('amira.hassan', '/bids', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title": ' });
     expect(res.status).toBe(400);
     expect((await jsonOf(res)).error.code).toBe('malformed_body');
   });
 
   it('answers 413 for a body larger than the limit', async () => {
-    const res = await ctx.app.request('/bids', json({ ...validBid(), summary: 'x'.repeat(30_000) }));
+    const res = await ctx.api('amira.hassan', '/bids', json({ ...validBid(), summary: 'x'.repeat(30_000) }));
     expect(res.status).toBe(413);
     expect((await jsonOf(res)).error.code).toBe('payload_too_large');
   });
 
   it('refuses a reused reference with different content and keeps the stored bid', async () => {
     const reference = ctx.reference();
-    expect((await ctx.app.request('/bids', json(validBid({ reference })))).status).toBe(201);
-    const res = await ctx.app.request('/bids', json(validBid({ reference, title: 'Something else entirely' })));
+    expect((await ctx.api('amira.hassan', '/bids', json(validBid({ reference })))).status).toBe(201);
+    const res = await ctx.api('amira.hassan', '/bids', json(validBid({ reference, title: 'Something else entirely' })));
     expect(res.status).toBe(409);
     expect((await jsonOf(res)).error.code).toBe('reference_in_use');
-    const stored = await jsonOf(await ctx.app.request(`/bids/${reference}`));
-    expect(stored.title).toBe(validBid().title);
-    expect(await readStream(ctx.db, reference)).toHaveLength(2);
+    const stored = await jsonOf(await ctx.api('amira.hassan', `/bids/${reference}`));
+    expect(stored.bid.title).toBe(validBid().title);
+    const actions = (await readStream(ctx.db, reference)).map((e) => e.action);
+    expect(actions.filter((a) => a.startsWith('bid.'))).toEqual(['bid.submitted']);
   });
 });
 
 describe('GET /bids/:reference', () => {
   it('answers 404 for a bid that does not exist', async () => {
-    const res = await ctx.app.request(`/bids/${ctx.reference()}`);
+    const res = await ctx.api('amira.hassan', `/bids/${ctx.reference()}`);
     expect(res.status).toBe(404);
     expect((await jsonOf(res)).error.code).toBe('not_found');
   });
 
   it('answers 400 for a malformed reference', async () => {
-    const res = await ctx.app.request('/bids/not-a-reference');
+    const res = await ctx.api('amira.hassan', '/bids/not-a-reference');
     expect(res.status).toBe(400);
-    expect((await jsonOf(res)).error.details[0].field).toBe('param.reference');
+    expect((await jsonOf(res)).error.details[0].field).toBe('path.reference');
   });
 });

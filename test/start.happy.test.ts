@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import { readDemoTokens } from '../src/services/demo.js';
 import { createLogger } from '../src/runtime/log.js';
 import { startSystem, type RunningSystem } from '../src/runtime/system.js';
 import { bidWorkflowId, statusQuery } from '../src/shared.js';
@@ -40,9 +41,12 @@ describe('the embedded start', () => {
     expect(system.database.kind).toBe('pglite');
     expect(system.temporal.embedded).toBe(true);
     const reference = 'EMB-2099-0001';
+    // A fresh embedded start seeds the demo users and writes their tokens to the data folder.
+    const tokens = await readDemoTokens(config);
+    const amira = tokens.find((t) => t.id === 'amira.hassan')!.token;
     const submitted = await fetch(`${system.apiUrl}/bids`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${amira}` },
       body: JSON.stringify(validBid({ reference })),
     });
     expect(submitted.status).toBe(201);
@@ -51,9 +55,9 @@ describe('the embedded start', () => {
     system = undefined;
 
     system = await startSystem(loadConfig({ ...env, PORT: '0' }), options, logger);
-    const again = await fetch(`${system.apiUrl}/bids/${reference}`);
+    const again = await fetch(`${system.apiUrl}/bids/${reference}`, { headers: { authorization: `Bearer ${amira}` } });
     expect(again.status).toBe(200);
-    expect(await jsonOf(again)).toMatchObject({ reference, state: 'HUB_REVIEW', title: validBid().title });
+    expect((await jsonOf(again)).bid).toMatchObject({ reference, state: 'HUB_REVIEW', title: validBid().title });
     const status = await system.temporal.client.workflow.getHandle(bidWorkflowId(reference)).query(statusQuery);
     expect(status.state).toBe('HUB_REVIEW');
     const health = await jsonOf(await fetch(`${system.apiUrl}/health`));

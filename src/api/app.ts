@@ -8,6 +8,15 @@ import { ApiError, renderError, toApiError } from './errors.js';
 import { newRouter } from './router.js';
 import { bidsRouter } from './routes/bids.js';
 import { healthRouter } from './routes/health.js';
+import { adminRouter } from './routes/admin.js';
+import { meetingsRouter } from './routes/meetings.js';
+import { reviewsRouter } from './routes/reviews.js';
+import { trailRouter } from './routes/trail.js';
+import { docsRouter } from './docs.js';
+import { requireUser } from './auth.js';
+
+const PUBLIC = [/^\/health$/, /^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/$/, /^\/app(\/|$)/, /^\/assets\//];
+const isPublic = (path: string) => PUBLIC.some((re) => re.test(path));
 
 export interface AppDeps {
   db: Db;
@@ -35,16 +44,40 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
+  // Every route needs a bearer token but health, the API's documentation and the web pages.
+  app.use('*', requireUser(isPublic));
+
   app.route('/', healthRouter());
+  app.route('/', docsRouter());
   app.route('/', bidsRouter());
+  app.route('/', reviewsRouter());
+  app.route('/', meetingsRouter());
+  app.route('/', trailRouter());
+  app.route('/', adminRouter());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token. Demo tokens: `npm run demo:tokens`; others from an admin (POST /admin/users/{userId}/tokens).',
+  });
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
       title: 'Clinical prioritisation',
       version: '0.1.0',
-      description: 'Funding bids through evaluation hub review, clinical scoring, CCP Assembly sign-off and allocation.',
+      description:
+        'Funding bids for an NHS Integrated Care Board, through evaluation hub review, rules-based clinical scoring, CCP Assembly sign-off and allocation within a budget, ' +
+        'with a hash-chained decision trail. Every error is `{ "error": { "code", "message", "details" } }`.',
     },
+    tags: [
+      { name: 'Bids', description: 'Programme teams submit, follow, resubmit and withdraw bids' },
+      { name: 'Evaluation hub', description: 'Review queue and review steps' },
+      { name: 'Assembly', description: 'CCP Assembly meetings, votes and decisions' },
+      { name: 'Decision trail', description: 'Who decided what, when, and why: query, export, verify' },
+      { name: 'Finance', description: 'Money supported and committed' },
+      { name: 'Admin', description: 'Users, tokens, configuration' },
+    ],
   });
 
   app.notFound((c) => renderError(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)));

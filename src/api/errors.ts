@@ -41,7 +41,8 @@ export function zodProblems(error: z.ZodError, prefix?: string): FieldProblem[] 
 }
 
 export function validationError(error: z.ZodError, target: string): ApiError {
-  const problems = zodProblems(error, target === 'json' ? undefined : target);
+  const prefix = target === 'json' ? undefined : target === 'param' ? 'path' : target;
+  const problems = zodProblems(error, prefix);
   const fields = [...new Set(problems.map((p) => p.field))];
   return new ApiError(400, 'validation_failed', `The request is not valid: ${fields.join(', ')}`, problems);
 }

@@ -15,6 +15,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import type { BidState, MeetingState } from '../shared.js';
 
 const pence = (name: string) => bigint(name, { mode: 'number' });
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -44,7 +45,7 @@ export const bids = pgTable(
     /** The bid as last submitted, validated. */
     submission: jsonb('submission').notNull(),
     contentHash: text('content_hash').notNull(),
-    state: text('state').notNull(),
+    state: text('state').$type<BidState>().notNull(),
     band: text('band'),
     benefitScore: doublePrecision('benefit_score'),
     mustFund: boolean('must_fund').notNull().default(false),
@@ -181,7 +182,7 @@ export const meetings = pgTable('meetings', {
   title: text('title').notNull(),
   scheduledFor: instant('scheduled_for').notNull(),
   agendaClosesAt: instant('agenda_closes_at').notNull(),
-  state: text('state').notNull(),
+  state: text('state').$type<MeetingState>().notNull(),
   status: jsonb('status').notNull().default(sql`'{}'::jsonb`),
   updatedAt: instant('updated_at').notNull(),
   projectionVersion: integer('projection_version').notNull(),
@@ -217,3 +218,37 @@ export const ruleSetActivations = pgTable('rule_set_activations', {
   activatedAt: instant('activated_at').notNull().defaultNow(),
   reason: text('reason').notNull(),
 });
+
+/** Bearer tokens, stored only as their SHA-256: a leaked table does not leak a token. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    label: text('label').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    expiresAt: instant('expires_at'),
+    revokedAt: instant('revoked_at'),
+    lastUsedAt: instant('last_used_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_uq').on(t.tokenHash), index('api_tokens_user_idx').on(t.userId)],
+);
+
+/** Idempotency-Key of a submission: a retried request gets the first answer, not a second bid. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: text('user_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    reference: text('reference').notNull(),
+    statusCode: integer('status_code'),
+    response: jsonb('response'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);

@@ -100,3 +100,20 @@ export function computeDeadline(
   }
   return { startedAt: start.toISOString(), remindAt: remind.toISOString(), dueAt: due.toISOString(), spec: spec.text };
 }
+
+/** The n-th working day before `day` (n >= 1). */
+export function subtractWorkingDays(day: string, n: number, extraHolidays: readonly string[] = []): string {
+  let current = day;
+  let remaining = n;
+  while (remaining > 0) {
+    current = addDays(current, -1);
+    if (isWorkingDay(current, extraHolidays)) remaining -= 1;
+  }
+  return current;
+}
+
+/** When a meeting's agenda closes: the end of the working day `spec` before the meeting day. */
+export function agendaClosesAt(meeting: Date, spec: DurationSpec, extraHolidays: readonly string[] = []): Date {
+  if (spec.kind === 'elapsed') return new Date(meeting.getTime() - spec.ms);
+  return endOfLondonDay(subtractWorkingDays(londonDay(meeting), spec.days, extraHolidays));
+}

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
-import { ConfigError, type Config } from '../config.js';
+import { ConfigError, shouldSeedDemo, type Config } from '../config.js';
+import { seedDemo } from '../services/demo.js';
 import { migrateDatabase, openDatabase, type Database } from '../db/client.js';
 import { seedReferenceData } from '../db/seed.js';
 import { createLogger, type Logger } from './log.js';
@@ -75,6 +76,7 @@ export async function startSystem(config: Config, options: SystemOptions, logger
     stack.push({ name: `the database (${database.kind})`, stop: () => database.close() });
     await migrateDatabase(database, config.DATABASE_URL);
     await seedReferenceData(database.db);
+    if (shouldSeedDemo(config)) await seedDemo(database.db, config, logger.info);
     logger.info(`Database ready: ${database.kind} at ${database.location}`);
 
     const temporal = options.embedded ? await openTemporal(config, logger.info) : await connectTemporal(config);

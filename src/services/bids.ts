@@ -1,21 +1,27 @@
 // Bid commands and reads shared by the API and the web pages: allocate a reference, start the
 // bid's workflow (idempotently), read a bid back.
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { asc, eq, sql } from 'drizzle-orm';
+import type { UpdateDefinition } from '@temporalio/common';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { bidCosts, bids, referenceCounters } from '../db/schema.js';
+import { bidCosts, bids, idempotencyKeys, organisations, referenceCounters } from '../db/schema.js';
 import type { BidSubmission } from '../domain/bid.js';
 import { canonicalJson, sha256 } from '../domain/trail.js';
 import { ApiError } from '../api/errors.js';
 import { refusalToApiError } from '../api/refusals.js';
 import {
+  allowedActionsQuery,
   bidWorkflowId,
   statusQuery,
   submissionReceiptUpdate,
   type Actor,
+  type BidAction,
+  type BidState,
+  type BidStatus,
   type BidWorkflowInput,
   type SubmissionReceipt,
 } from '../shared.js';
+import { canSee, visibleBids } from './visibility.js';
 
 export interface ServiceDeps {
   db: Db;
@@ -87,7 +93,7 @@ export type BidRow = typeof bids.$inferSelect;
 export interface BidView {
   reference: string;
   title: string;
-  state: string;
+  state: BidState;
   leadOrganisation: string;
   partnerOrganisations: string[];
   primaryAmbition: string;
@@ -154,4 +160,204 @@ export async function getBidStatusFromWorkflow(deps: ServiceDeps, reference: str
     if (mapped.status === 404) return null;
     throw mapped;
   }
+}
+
+/** A bid in a list: enough to find it and see where it is. */
+export interface BidSummary {
+  reference: string;
+  title: string;
+  state: BidState;
+  leadOrganisation: string;
+  partnerOrganisations: string[];
+  primaryAmbition: string;
+  places: string[];
+  level: string;
+  kind: string;
+  totals: { totalPence: number; recurrentPence: number; nonRecurrentPence: number };
+  band: string | null;
+  benefitScore: number | null;
+  mustFund: boolean;
+  safetyEscalation: boolean;
+  waitingFor: string | null;
+  submittedAt: string;
+  updatedAt: string;
+}
+
+export function toSummary(row: BidRow): BidSummary {
+  return {
+    reference: row.reference,
+    title: row.title,
+    state: row.state,
+    leadOrganisation: row.leadOrganisation,
+    partnerOrganisations: row.partnerOrganisations,
+    primaryAmbition: row.primaryAmbition,
+    places: row.places,
+    level: row.level,
+    kind: row.kind,
+    totals: { totalPence: row.totalPence, recurrentPence: row.recurrentPence, nonRecurrentPence: row.nonRecurrentPence },
+    band: row.band,
+    benefitScore: row.benefitScore,
+    mustFund: row.mustFund,
+    safetyEscalation: row.safetyEscalation,
+    waitingFor: (row.status as Partial<BidStatus>).waitingFor ?? null,
+    submittedAt: row.submittedAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export interface BidFilters {
+  state?: string[];
+  ambition?: string;
+  place?: string;
+  organisation?: string;
+  band?: string;
+  q?: string;
+  page: number;
+  pageSize: number;
+}
+
+export function bidFilterConditions(filters: Omit<BidFilters, 'page' | 'pageSize'>): SQL[] {
+  const conditions: SQL[] = [];
+  if (filters.state?.length) conditions.push(sql`${bids.state} in (${sql.join(filters.state.map((s) => sql`${s}`), sql`, `)})`);
+  if (filters.ambition) conditions.push(sql`(${bids.primaryAmbition} = ${filters.ambition} or ${filters.ambition} = any(${bids.secondaryAmbitions}))`);
+  if (filters.place) conditions.push(sql`${filters.place} = any(${bids.places})`);
+  if (filters.organisation) conditions.push(sql`(${bids.leadOrganisation} = ${filters.organisation} or ${filters.organisation} = any(${bids.partnerOrganisations}))`);
+  if (filters.band) conditions.push(eq(bids.band, filters.band));
+  if (filters.q) conditions.push(sql`(${bids.title} ilike ${`%${filters.q}%`} or ${bids.reference} ilike ${`%${filters.q}%`})`);
+  return conditions;
+}
+
+export async function listBids(deps: ServiceDeps, user: Actor, filters: BidFilters) {
+  const where = and(visibleBids(user), ...bidFilterConditions(filters));
+  const [{ total } = { total: 0 }] = await deps.db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(bids).where(where);
+  const rows = await deps.db
+    .select()
+    .from(bids)
+    .where(where)
+    .orderBy(desc(bids.updatedAt), asc(bids.reference))
+    .limit(filters.pageSize)
+    .offset((filters.page - 1) * filters.pageSize);
+  return { items: rows.map(toSummary), page: filters.page, pageSize: filters.pageSize, total };
+}
+
+/** One bid for this person: 404 if it does not exist, 403 if it is not theirs to see. */
+export async function getVisibleBid(deps: ServiceDeps, user: Actor, reference: string): Promise<BidView> {
+  const bid = await getBid(deps, reference);
+  if (!bid) throw new ApiError(404, 'not_found', `Bid ${reference} was not found`);
+  if (!canSee(user, bid)) {
+    throw new ApiError(403, 'forbidden', `You may not see bid ${reference}: it is not your organisation's and not part of your work`, { rule: 'visibility' });
+  }
+  return bid;
+}
+
+/** What this person may do next on the bid, as the workflow's own validators say. */
+export async function allowedBidActions(deps: ServiceDeps, user: Actor, reference: string): Promise<BidAction[]> {
+  try {
+    return await deps.temporal.client.workflow.getHandle(bidWorkflowId(reference)).query(allowedActionsQuery, user);
+  } catch {
+    return []; // A closed bid whose history has gone past retention takes no actions.
+  }
+}
+
+/** Runs a human action on a bid: the workflow's validator accepts it, or says why not. */
+export async function runBidAction<Ret, Args>(deps: ServiceDeps, reference: string, definition: UpdateDefinition<Ret, [Args]>, args: Args): Promise<Ret> {
+  try {
+    return await deps.temporal.client.workflow.getHandle(bidWorkflowId(reference)).executeUpdate(definition, { args: [args] });
+  } catch (error) {
+    throw refusalToApiError(error, `Bid ${reference}`);
+  }
+}
+
+export interface QueueItem extends BidSummary {
+  why: 'assigned' | 'open_place' | 'moderation';
+  dueAt: string | null;
+  overdue: boolean;
+  cycle: number | null;
+}
+
+/**
+ * An evaluator's work: bids assigned to them, bids with an open review place they have no
+ * conflict with, and (for the hub lead) bids waiting for moderation. Overdue first.
+ */
+export async function reviewQueue(deps: ServiceDeps, user: Actor, now = new Date()): Promise<QueueItem[]> {
+  const rows = await deps.db.select().from(bids).where(eq(bids.state, 'HUB_REVIEW'));
+  const items: QueueItem[] = [];
+  const isLead = user.roles.includes('hub_lead');
+  for (const row of rows) {
+    const status = row.status as Partial<BidStatus>;
+    const review = status.review;
+    if (!review) continue;
+    const conflicted =
+      row.leadOrganisation === user.organisation ||
+      row.partnerOrganisations.includes(user.organisation) ||
+      (status.interests ?? []).some((i) => i.person.id === user.id);
+    const mine = review.reviews.find((r) => r.evaluator.id === user.id && !r.completed);
+    let why: QueueItem['why'] | undefined;
+    if (review.phase === 'review' && mine) why = 'assigned';
+    else if (review.phase === 'review' && review.reviews.length < review.requiredEvaluators && !conflicted && !review.reviews.some((r) => r.evaluator.id === user.id)) why = 'open_place';
+    else if (review.phase === 'moderation' && isLead && !conflicted) why = 'moderation';
+    if (!why) continue;
+    const dueAt = review.deadline?.dueAt ?? null;
+    items.push({ ...toSummary(row), why, dueAt, overdue: dueAt !== null && Date.parse(dueAt) < now.getTime(), cycle: review.cycle });
+  }
+  return items.sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueAt ?? '9').localeCompare(b.dueAt ?? '9') || a.reference.localeCompare(b.reference));
+}
+
+export interface SubmitAnswer {
+  status: 200 | 201 | 202;
+  receipt: SubmissionReceipt;
+  replayed: boolean;
+}
+
+const submitStatus = ({ receipt, created }: SubmitResult): 200 | 201 | 202 => (receipt.state === 'INTAKE' ? 202 : created ? 201 : 200);
+
+/** Only a programme team member may submit, and only for their own organisation. */
+async function checkSubmitter(deps: ServiceDeps, actor: Actor, submission: BidSubmission): Promise<void> {
+  if (!actor.roles.includes('applicant')) {
+    throw new ApiError(403, 'forbidden', 'Only a programme team member (applicant) may submit a bid', { rule: 'role' });
+  }
+  if (submission.leadOrganisation !== actor.organisation) {
+    throw new ApiError(403, 'forbidden', `You may submit bids led by your own organisation (${actor.organisation}), not ${submission.leadOrganisation}`, {
+      rule: 'own_organisation',
+    });
+  }
+  const codes = [submission.leadOrganisation, ...submission.partnerOrganisations];
+  const known = new Set((await deps.db.select({ code: organisations.code }).from(organisations)).map((o) => o.code));
+  const problems = codes
+    .map((code, i) => ({ code, field: i === 0 ? 'leadOrganisation' : `partnerOrganisations[${i - 1}]` }))
+    .filter(({ code }) => !known.has(code))
+    .map(({ code, field }) => ({ field, rule: 'unknown_organisation', message: `${code} is not a known organisation` }));
+  if (problems.length) throw new ApiError(400, 'validation_failed', `The request is not valid: ${problems.map((p) => p.field).join(', ')}`, problems);
+}
+
+/**
+ * Submits a bid, at most once per Idempotency-Key: a retry with the same key and body gets the
+ * first answer; the same key with another body is refused.
+ */
+export async function submitBidOnce(deps: ServiceDeps, actor: Actor, submission: BidSubmission, idempotencyKey?: string): Promise<SubmitAnswer> {
+  await checkSubmitter(deps, actor, submission);
+  if (!idempotencyKey) {
+    const result = await submitBid(deps, actor, submission);
+    return { status: submitStatus(result), receipt: result.receipt, replayed: false };
+  }
+  const requestHash = sha256(canonicalJson(submission));
+  const where = and(eq(idempotencyKeys.userId, actor.id), eq(idempotencyKeys.key, idempotencyKey));
+  let [claim] = await deps.db.select().from(idempotencyKeys).where(where).limit(1);
+  if (!claim) {
+    const reference = submission.reference ?? (await allocateReference(deps.db, deps.config.REFERENCE_PREFIX, new Date().getUTCFullYear()));
+    await deps.db.insert(idempotencyKeys).values({ userId: actor.id, key: idempotencyKey, requestHash, reference }).onConflictDoNothing();
+    [claim] = await deps.db.select().from(idempotencyKeys).where(where).limit(1);
+  }
+  if (!claim) throw new Error('idempotency key vanished');
+  if (claim.requestHash !== requestHash) {
+    throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request; use a new key for a new bid');
+  }
+  if (claim.response && claim.statusCode) {
+    return { status: claim.statusCode as SubmitAnswer['status'], receipt: claim.response as SubmissionReceipt, replayed: true };
+  }
+  // First attempt, or one that stopped half way: the same reference makes the rest idempotent.
+  const result = await submitBid(deps, actor, { ...submission, reference: claim.reference });
+  const status = submitStatus(result);
+  if (status !== 202) await deps.db.update(idempotencyKeys).set({ statusCode: status, response: result.receipt }).where(where);
+  return { status, receipt: result.receipt, replayed: false };
 }

@@ -72,8 +72,9 @@ const STAFF_ROLES: Role[] = ['evaluator', 'hub_lead', 'assembly_member', 'assemb
 
 const person = (actor: Actor): PersonRef => ({ id: actor.id, name: actor.name, organisation: actor.organisation });
 
-function refuse(type: string, message: string): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true });
+/** Refuses an action: the type says how (forbidden, wrong state...), the rule says which check. */
+function refuse(type: string, message: string, rule = 'action_rules'): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: [{ rule }] });
 }
 
 /** Guards run in two modes: for a person (everything) or for a role (state and role only). */
@@ -130,29 +131,29 @@ export async function bidWorkflow(input: BidWorkflowInput): Promise<BidState> {
     return null;
   };
   const needRole = (actor: Actor, action: string, ...roles: Role[]) => {
-    if (!hasRole(actor, ...roles)) refuse(RefusalType.forbidden, `Only ${roles.join(' or ')} may ${action}`);
+    if (!hasRole(actor, ...roles)) refuse(RefusalType.forbidden, `Only ${roles.join(' or ')} may ${action}`, 'role');
   };
   const needNoConflict = (actor: Actor, action: string, mode: Mode) => {
     if (mode === 'role') return;
     const conflict = conflictOf(actor);
-    if (conflict) refuse(RefusalType.conflictOfInterest, `${actor.name} may not ${action}: ${conflict}`);
+    if (conflict) refuse(RefusalType.conflictOfInterest, `${actor.name} may not ${action}: ${conflict}`, 'conflict_of_interest');
   };
   const needState = (action: string, ...states: BidState[]) => {
-    if (!states.includes(state)) refuse(RefusalType.wrongState, `A bid in ${state} cannot ${action}; it must be ${states.join(' or ')}`);
+    if (!states.includes(state)) refuse(RefusalType.wrongState, `A bid in ${state} cannot ${action}; it must be ${states.join(' or ')}`, 'state');
   };
   const needOwnOrganisation = (actor: Actor, action: string, mode: Mode) => {
     if (mode === 'person' && actor.organisation !== bid.leadOrganisation) {
-      refuse(RefusalType.forbidden, `Only the lead organisation's programme team (${bid.leadOrganisation}) may ${action}`);
+      refuse(RefusalType.forbidden, `Only the lead organisation's programme team (${bid.leadOrganisation}) may ${action}`, 'own_organisation');
     }
   };
   const needAssigned = (actor: Actor, action: string, mode: Mode) => {
     if (mode === 'role') return;
     const r = reviewOf(actor.id);
-    if (!r) refuse(RefusalType.forbidden, `${actor.name} is not assigned to review this bid, so may not ${action}`);
-    if (r.completed) refuse(RefusalType.wrongState, `${actor.name} has completed this review already`);
+    if (!r) refuse(RefusalType.forbidden, `${actor.name} is not assigned to review this bid, so may not ${action}`, 'assigned_evaluator');
+    if (r.completed) refuse(RefusalType.wrongState, `${actor.name} has completed this review already`, 'state');
   };
   const needReviewPhase = (action: string, phase: ReviewStatus['phase']) => {
-    if (review?.phase !== phase) refuse(RefusalType.wrongState, `The review is in ${review?.phase ?? 'no'} phase; it cannot ${action} now`);
+    if (review?.phase !== phase) refuse(RefusalType.wrongState, `The review is in ${review?.phase ?? 'no'} phase; it cannot ${action} now`, 'state');
   };
 
   const guards: Record<BidAction, (actor: Actor, mode: Mode) => void> = {

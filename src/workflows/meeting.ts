@@ -53,8 +53,9 @@ const SYSTEM: PersonRef = { id: 'system', name: 'Clinical prioritisation service
 const person = (actor: Actor): PersonRef => ({ id: actor.id, name: actor.name, organisation: actor.organisation });
 const VOTING_ROLES: Role[] = ['assembly_member', 'assembly_chair'];
 
-function refuse(type: string, message: string): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true });
+/** Refuses an action: the type says how (forbidden, wrong state...), the rule says which check. */
+function refuse(type: string, message: string, rule = 'action_rules'): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: [{ rule }] });
 }
 
 export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<MeetingState> {
@@ -140,28 +141,28 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
   // Guards: role, then conflict of interest, then state.
 
   const needRole = (actor: Actor, action: string, ...roles: Role[]) => {
-    if (!roles.some((r) => actor.roles.includes(r))) refuse(RefusalType.forbidden, `Only ${roles.join(' or ')} may ${action}`);
+    if (!roles.some((r) => actor.roles.includes(r))) refuse(RefusalType.forbidden, `Only ${roles.join(' or ')} may ${action}`, 'role');
   };
   const needState = (action: string, ...states: MeetingState[]) => {
-    if (!states.includes(state)) refuse(RefusalType.wrongState, `The meeting is ${state}; it cannot ${action} now (it must be ${states.join(' or ')})`);
+    if (!states.includes(state)) refuse(RefusalType.wrongState, `The meeting is ${state}; it cannot ${action} now (it must be ${states.join(' or ')})`, 'state');
   };
   const needItem = (itemId: string | undefined, action: string): AgendaItem => {
     const item = itemId ? itemOf(itemId) : undefined;
     if (!item) refuse(RefusalType.invalid, `There is no agenda item ${itemId ?? ''} to ${action}`);
-    if (item.withdrawn) refuse(RefusalType.wrongState, `${item.reference} was withdrawn by its programme team`);
-    if (item.decision) refuse(RefusalType.wrongState, `${item.reference} has been decided already: ${item.decision.outcome}`);
+    if (item.withdrawn) refuse(RefusalType.wrongState, `${item.reference} was withdrawn by its programme team`, 'state');
+    if (item.decision) refuse(RefusalType.wrongState, `${item.reference} has been decided already: ${item.decision.outcome}`, 'state');
     return item;
   };
   const needVotingMember = (actor: Actor, action: string) => {
     needRole(actor, action, ...VOTING_ROLES);
-    if (!memberOf(actor.id)) refuse(RefusalType.forbidden, `${actor.name} is not on this meeting's voting membership`);
+    if (!memberOf(actor.id)) refuse(RefusalType.forbidden, `${actor.name} is not on this meeting's voting membership`, 'voting_member');
   };
   const needNoConflict = (actor: Actor, item: AgendaItem, action: string) => {
     const conflict = conflictOf(actor, item);
-    if (conflict) refuse(RefusalType.conflictOfInterest, `${actor.name} may not ${action} ${item.reference}: ${conflict}`);
+    if (conflict) refuse(RefusalType.conflictOfInterest, `${actor.name} may not ${action} ${item.reference}: ${conflict}`, 'conflict_of_interest');
   };
   const needPresent = (actor: Actor, action: string) => {
-    if (!present.includes(actor.id)) refuse(RefusalType.forbidden, `${actor.name} is not recorded as present, so may not ${action}`);
+    if (!present.includes(actor.id)) refuse(RefusalType.forbidden, `${actor.name} is not recorded as present, so may not ${action}`, 'present_at_meeting');
   };
 
   const guards: Record<MeetingAction, (actor: Actor, itemId?: string) => void> = {

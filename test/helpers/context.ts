@@ -7,7 +7,8 @@ import { inject } from 'vitest';
 import { createApp, type App } from '../../src/api/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openPostgres, type Database, type Db } from '../../src/db/client.js';
-import { seedDemoUsers } from '../../src/db/demo.js';
+import { DEMO_USERS, seedDemoUsers } from '../../src/db/demo.js';
+import { issueToken } from '../../src/services/auth.js';
 import { seedReferenceData } from '../../src/db/seed.js';
 import { createWorker, type WorkerSetup } from '../../src/runtime/worker.js';
 import { cloneTemplate } from './databases.js';
@@ -31,6 +32,10 @@ export interface TestContext {
   startWorker(): Promise<void>;
   /** A reference no other test file uses. */
   reference(): string;
+  /** Bearer tokens of the demo users, by user id. */
+  tokens: Record<string, string>;
+  /** Calls the API as this demo user. */
+  api(userId: string, path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -81,6 +86,8 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
   const database = await openPostgres(databaseUrl, 5);
   await seedReferenceData(database.db);
   await seedDemoUsers(database.db);
+  const tokens: Record<string, string> = {};
+  for (const user of DEMO_USERS) tokens[user.id] = (await issueToken(database.db, { userId: user.id, label: 'test', createdBy: 'test' })).token;
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace: 'default' });
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
@@ -104,8 +111,17 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
   };
   if (options.startWorker !== false) await startWorker();
 
+  const app = createApp({ db: database.db, temporal: { client, taskQueue }, config, log: (line) => console.error(line) });
   const ctx: TestContext = {
-    app: createApp({ db: database.db, temporal: { client, taskQueue }, config, log: (line) => console.error(line) }),
+    app,
+    tokens,
+    api: (userId, path, init = {}) => {
+      const token = tokens[userId];
+      if (!token) throw new Error(`no demo user ${userId}`);
+      const headers = new Headers(init.headers);
+      headers.set('authorization', `Bearer ${token}`);
+      return Promise.resolve(app.request(path, { ...init, headers }));
+    },
     db: database.db,
     database,
     databaseUrl,

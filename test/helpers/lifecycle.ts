@@ -42,9 +42,14 @@ export function largeBid(overrides: Partial<BidSubmission> = {}): BidSubmission 
   return { ...bid, ...overrides };
 }
 
+/** The demo programme team member of each applicant organisation. */
+export const APPLICANT_OF: Record<string, string> = { NNUH: 'amira.hassan', QEH: 'tom.fletcher', NSFT: 'grace.okafor' };
+
 export async function submit(ctx: TestContext, bid: BidSubmission): Promise<string> {
   const reference = bid.reference ?? ctx.reference();
-  const res = await ctx.app.request('/bids', json({ ...bid, reference }));
+  const applicant = APPLICANT_OF[bid.leadOrganisation];
+  if (!applicant) throw new Error(`no demo applicant for ${bid.leadOrganisation}`);
+  const res = await ctx.api(applicant, '/bids', json({ ...bid, reference }));
   if (res.status >= 300) throw new Error(`submit failed: ${res.status} ${JSON.stringify(await jsonOf(res))}`);
   return reference;
 }

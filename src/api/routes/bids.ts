@@ -1,88 +1,152 @@
-// Bids: submit one, read one.
+// Bids: submit, list and read them; the programme team's, the chair's and the admin's actions
+// on one. Every action goes to the bid's workflow, whose validator decides; refusals map to HTTP.
 import { createRoute, z } from '@hono/zod-openapi';
-import { REFERENCE_PATTERN, bidSubmissionSchema } from '../../domain/bid.js';
-import { getBid, getBidStatusFromWorkflow, submitBid } from '../../services/bids.js';
-import { BID_STATES, type Actor } from '../../shared.js';
-import { notFound } from '../errors.js';
+import { bidSubmissionSchema } from '../../domain/bid.js';
+import {
+  allowedBidActions,
+  contentHashOf,
+  getVisibleBid,
+  listBids,
+  runBidAction,
+  submitBidOnce,
+} from '../../services/bids.js';
+import {
+  chairsActionUpdate,
+  declareInterestUpdate,
+  recordBoardDecisionUpdate,
+  rescoreUpdate,
+  resubmitUpdate,
+  withdrawUpdate,
+  type BidStatus,
+} from '../../shared.js';
 import { errorResponses } from '../openapi.js';
-import { newRouter } from '../router.js';
+import { bearer, newRouter } from '../router.js';
+import { bidActionRoute, body, json } from './helpers.js';
+import {
+  bidDetailSchema,
+  bidListQuery,
+  bidListSchema,
+  boardDecisionBody,
+  chairsActionBody,
+  interestBody,
+  receiptSchema,
+  referenceParam,
+  rescoreBody,
+  withdrawBody,
+} from '../schemas.js';
 
-const missingItem = z.object({ field: z.string(), message: z.string() });
-const receiptSchema = z
-  .object({ reference: z.string(), state: z.enum(BID_STATES), missing: z.array(missingItem) })
-  .openapi('SubmissionReceipt');
-
-const bidViewSchema = z
-  .object({
-    reference: z.string(),
-    title: z.string(),
-    state: z.string(),
-    leadOrganisation: z.string(),
-    totals: z.object({ totalPence: z.number().int(), recurrentPence: z.number().int(), nonRecurrentPence: z.number().int() }),
-    costs: z.array(z.object({ financialYear: z.string(), recurrentPence: z.number().int(), nonRecurrentPence: z.number().int() })),
-    status: z.record(z.string(), z.unknown()),
-  })
-  .passthrough()
-  .openapi('Bid');
-
-// Built from the extended z (not the domain's schema), so .openapi() exists whatever loaded first.
-const referenceParam = z.object({
-  reference: z
+const idempotencyHeader = z.object({
+  'idempotency-key': z
     .string()
-    .regex(REFERENCE_PATTERN, 'must look like NW-2026-0042: 2 to 5 capital letters, a year, and 4 to 6 digits')
-    .openapi({ param: { name: 'reference', in: 'path' }, example: 'NW-2026-0042' }),
+    .min(8, 'must be at least 8 characters')
+    .max(100)
+    .optional()
+    .openapi({ param: { name: 'Idempotency-Key', in: 'header' }, description: 'A retried request with the same key gets the first answer' }),
 });
 
-// Until users sign in (the API issue), submissions are recorded as the lead organisation's team.
-const teamOf = (organisation: string): Actor => ({ id: `team:${organisation}`, name: `${organisation} programme team`, roles: ['applicant'], organisation });
+/** The updated status, spread so the response carries exactly what the workflow reported. */
+const statusOf = (status: BidStatus) => ({ ...status });
 
 export function bidsRouter() {
-  return newRouter()
-    .openapi(
+  const router = newRouter();
+  router.openapi(
       createRoute({
         method: 'post',
         path: '/bids',
         tags: ['Bids'],
         summary: 'Submit a bid',
         description:
-          'Validates the bid, starts its workflow (id `bid-<reference>`) and waits briefly for intake. ' +
-          'Submitting the same reference with the same content again returns the same bid; different content is refused.',
-        request: { body: { required: true, content: { 'application/json': { schema: bidSubmissionSchema } } } },
+          "A programme team member submits a bid led by their own organisation. The bid's workflow (`bid-<reference>`) starts and runs intake; " +
+          'the answer says whether the bid went to hub review or was returned with what is missing. Send an `Idempotency-Key` so a retried request cannot create a second bid.',
+        security: bearer,
+        request: { headers: idempotencyHeader, ...body(bidSubmissionSchema) },
         responses: {
-          201: { description: 'Submitted; intake has run', content: { 'application/json': { schema: receiptSchema } } },
-          200: { description: 'Already submitted with this content', content: { 'application/json': { schema: receiptSchema } } },
-          202: { description: 'Submitted; intake is still running', content: { 'application/json': { schema: receiptSchema } } },
-          ...errorResponses(400, 409, 413, 422),
+          201: json(receiptSchema, 'Submitted; intake has run'),
+          200: json(receiptSchema, 'Already submitted with this content'),
+          202: json(receiptSchema, 'Submitted; intake is still running'),
+          ...errorResponses(400, 401, 403, 409, 413, 422),
         },
       }),
       async (c) => {
-        const submission = c.req.valid('json');
-        const { receipt, created } = await submitBid(c.get('deps'), teamOf(submission.leadOrganisation), submission);
-        c.header('Location', `/bids/${receipt.reference}`);
-        return c.json(receipt, receipt.state === 'INTAKE' ? 202 : created ? 201 : 200);
+        const answer = await submitBidOnce(c.get('deps'), c.get('user'), c.req.valid('json'), c.req.valid('header')['idempotency-key']);
+        c.header('Location', `/bids/${answer.receipt.reference}`);
+        if (answer.replayed) c.header('Idempotent-Replayed', 'true');
+        return c.json(answer.receipt, answer.status);
       },
-    )
-    .openapi(
+  );
+  router.openapi(
+      createRoute({
+        method: 'get',
+        path: '/bids',
+        tags: ['Bids'],
+        summary: 'List bids you may see',
+        description:
+          "Programme teams see their own organisation's bids; evaluators see bids that reached review; the Assembly sees scored bids; finance and admin see all.",
+        security: bearer,
+        request: { query: bidListQuery },
+        responses: { 200: json(bidListSchema, 'One page of bids, newest change first'), ...errorResponses(400, 401) },
+      }),
+      async (c) => c.json(await listBids(c.get('deps'), c.get('user'), c.req.valid('query')), 200),
+  );
+  router.openapi(
       createRoute({
         method: 'get',
         path: '/bids/{reference}',
         tags: ['Bids'],
-        summary: 'One bid, its state and what it waits for',
+        summary: 'One bid: its content, state, deadlines, and what you may do next',
+        security: bearer,
         request: { params: referenceParam },
-        responses: {
-          200: { description: 'The bid', content: { 'application/json': { schema: bidViewSchema } } },
-          202: { description: 'The bid is still in intake', content: { 'application/json': { schema: receiptSchema } } },
-          ...errorResponses(400, 404),
-        },
+        responses: { 200: json(bidDetailSchema, 'The bid'), ...errorResponses(400, 401, 403, 404) },
       }),
       async (c) => {
         const { reference } = c.req.valid('param');
         const deps = c.get('deps');
-        const bid = await getBid(deps, reference);
-        if (bid) return c.json(bid, 200);
-        const status = await getBidStatusFromWorkflow(deps, reference);
-        if (!status) throw notFound(`Bid ${reference}`);
-        return c.json(status, 202);
+        const user = c.get('user');
+        const bid = await getVisibleBid(deps, user, reference);
+        const status = bid.status as unknown as BidStatus;
+        return c.json({ bid, status: statusOf(status), allowedActions: await allowedBidActions(deps, user, reference) }, 200);
       },
-    );
+  );
+  router.openapi(
+      bidActionRoute('resubmit', {
+        summary: 'Resubmit a returned bid, or answer a revision request',
+        description: 'The whole bid again, with what intake or the hub asked for. It goes through intake once more; the answer is its receipt.',
+        body: bidSubmissionSchema,
+        response: receiptSchema,
+      }),
+      async (c) => {
+        const bid = c.req.valid('json');
+        return c.json(await runBidAction(c.get('deps'), c.req.valid('param').reference, resubmitUpdate, { actor: c.get('user'), bid, contentHash: contentHashOf(bid) }), 200);
+      },
+  );
+  router.openapi(bidActionRoute('withdraw', { summary: 'Withdraw a bid', description: "The lead organisation's programme team withdraws its bid from any open state.", body: withdrawBody }), async (c) =>
+      c.json(statusOf(await runBidAction(c.get('deps'), c.req.valid('param').reference, withdrawUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
+  );
+  router.openapi(
+      bidActionRoute('interests', { summary: 'Declare an interest in a bid', description: 'Anyone who reviews, votes or decides declares an interest; it bars them from the bid.', body: interestBody }),
+      async (c) =>
+        c.json(statusOf(await runBidAction(c.get('deps'), c.req.valid('param').reference, declareInterestUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
+  );
+  router.openapi(
+      bidActionRoute('chairs-action', {
+        summary: "Take chair's action on a safety escalation",
+        description: 'The chair or vice-chair decides a safety-escalated bid between meetings; the next meeting ratifies it.',
+        body: chairsActionBody,
+        tag: 'Assembly',
+      }),
+      async (c) =>
+        c.json(statusOf(await runBidAction(c.get('deps'), c.req.valid('param').reference, chairsActionUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
+  );
+  router.openapi(
+      bidActionRoute('board-decision', { summary: "Record the ICB Board's decision", description: 'For bids of £1,000,000 or more, which the Assembly supported.', body: boardDecisionBody, tag: 'Admin' }),
+      async (c) =>
+        c.json(statusOf(await runBidAction(c.get('deps'), c.req.valid('param').reference, recordBoardDecisionUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
+  );
+  router.openapi(
+      bidActionRoute('rescore', { summary: 'Re-score a bid waiting for the Assembly', description: 'Runs the active (or a named) rule set again; the earlier score stays on the record.', body: rescoreBody, tag: 'Admin' }),
+      async (c) =>
+        c.json(statusOf(await runBidAction(c.get('deps'), c.req.valid('param').reference, rescoreUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
+  );
+  return router;
 }
+

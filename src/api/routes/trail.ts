@@ -1,0 +1,193 @@
+// The decision trail: one bid's (for whoever may see the bid), the whole trail and its CSV
+// export and verification (finance and admin), and the money supported and committed.
+import { createRoute, z } from '@hono/zod-openapi';
+import { financialYearSchema } from '../../domain/bid.js';
+import { AMBITIONS, PLACES } from '../../domain/vocabulary.js';
+import { getVisibleBid } from '../../services/bids.js';
+import { getMeeting } from '../../services/meetings.js';
+import { bidTrail, exportTrailCsv, moneyTotals, needFinance, searchTrail, verifyTrail } from '../../services/trail.js';
+import { BID_STATES } from '../../shared.js';
+import { errorResponses } from '../openapi.js';
+import { bearer, newRouter } from '../router.js';
+import { meetingIdParam, referenceParam, trailEventSchema } from '../schemas.js';
+import { json } from './helpers.js';
+
+const TAG = 'Decision trail';
+
+const filtersQuery = z.object({
+  financialYear: z
+    .string()
+    .optional()
+    .pipe(financialYearSchema.optional())
+    .openapi({ description: 'Bids with costs in this financial year', example: '2026/27' }),
+  ambition: z.enum(AMBITIONS).optional().openapi({ description: 'Primary or secondary ambition' }),
+  place: z.enum(PLACES).optional(),
+  organisation: z.string().regex(/^[A-Z0-9_]{2,20}$/).optional().openapi({ description: 'Lead or partner organisation' }),
+  state: z.enum(BID_STATES).optional().openapi({ description: "The bid's state now" }),
+  minPence: z.coerce.number().int().min(0).optional().openapi({ description: "The bid's whole-life cost, at least" }),
+  maxPence: z.coerce.number().int().min(0).optional().openapi({ description: "The bid's whole-life cost, at most" }),
+  action: z.string().regex(/^[a-z_.]{1,60}$/).optional().openapi({ description: 'Actions starting with this, e.g. assembly.', example: 'assembly.' }),
+  reference: z.string().max(20).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
+const verificationSchema = z
+  .object({
+    valid: z.boolean(),
+    streams: z.number().int(),
+    events: z.number().int(),
+    firstBroken: z.object({ streamId: z.string(), streamType: z.string(), seq: z.number().int(), eventId: z.string().nullable(), reason: z.string() }).nullable(),
+    broken: z.array(z.object({ streamId: z.string(), streamType: z.string(), seq: z.number().int(), eventId: z.string().nullable(), reason: z.string() })),
+  })
+  .openapi('TrailVerification');
+
+const trailRowSchema = trailEventSchema.extend({
+  bid: z.object({ title: z.string(), leadOrganisation: z.string(), primaryAmbition: z.string(), places: z.array(z.string()), totalPence: z.number().int(), bidState: z.string() }),
+});
+
+const moneySchema = z.object({ recurrentPence: z.number().int(), nonRecurrentPence: z.number().int(), totalPence: z.number().int(), bids: z.number().int() });
+
+export function trailRouter() {
+  const router = newRouter();
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/bids/{reference}/trail',
+      tags: [TAG],
+      summary: "One bid's decision trail, in order",
+      description: 'Every state change and every human or automatic decision on the bid: actor and role, from and to state, payload, rule set version, and the hash chain.',
+      security: bearer,
+      request: { params: referenceParam },
+      responses: { 200: json(z.object({ reference: z.string(), events: z.array(trailEventSchema) }), 'The trail'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { reference } = c.req.valid('param');
+      await getVisibleBid(c.get('deps'), c.get('user'), reference);
+      return c.json({ reference, events: await bidTrail(c.get('deps').db, reference) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/bids/{reference}/trail/verify',
+      tags: [TAG],
+      summary: "Verify one bid's hash chain",
+      security: bearer,
+      request: { params: referenceParam },
+      responses: { 200: json(verificationSchema, 'The verdict, with the first broken link if any'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { reference } = c.req.valid('param');
+      await getVisibleBid(c.get('deps'), c.get('user'), reference);
+      return c.json(await verifyTrail(c.get('deps').db, reference), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/meetings/{meetingId}/trail',
+      tags: [TAG],
+      summary: "A meeting's own trail: scheduling, agenda, attendance, interests, votes, decisions",
+      security: bearer,
+      request: { params: meetingIdParam },
+      responses: { 200: json(z.object({ meetingId: z.string(), events: z.array(trailEventSchema) }), 'The trail'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { meetingId } = c.req.valid('param');
+      await getMeeting(c.get('deps'), c.get('user'), meetingId);
+      return c.json({ meetingId, events: await bidTrail(c.get('deps').db, meetingId) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/trail',
+      tags: [TAG],
+      summary: 'The whole decision trail, filtered (finance)',
+      description: 'Events on every bid, filtered by the bid\'s financial year, ambition, place, organisation, state and amount; oldest first. Pass nextCursor back as cursor for the next page.',
+      security: bearer,
+      request: {
+        query: filtersQuery.extend({
+          cursor: z.coerce.number().int().min(0).default(0),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
+      },
+      responses: {
+        200: json(z.object({ items: z.array(trailRowSchema), nextCursor: z.number().int().nullable() }).openapi('TrailPage'), 'One page of events'),
+        ...errorResponses(400, 401, 403),
+      },
+    }),
+    async (c) => {
+      needFinance(c.get('user'));
+      const { cursor, limit, ...filters } = c.req.valid('query');
+      return c.json(await searchTrail(c.get('deps').db, filters, cursor, limit), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/trail/export.csv',
+      tags: [TAG],
+      summary: 'Export the filtered trail as CSV (finance)',
+      description: 'Streams, so any size exports in constant memory. Cells that would run as spreadsheet formulas are escaped.',
+      security: bearer,
+      request: { query: filtersQuery },
+      responses: {
+        200: { description: 'CSV, one row per event', content: { 'text/csv': { schema: z.string() } } },
+        ...errorResponses(400, 401, 403),
+      },
+    }),
+    (c) => {
+      needFinance(c.get('user'));
+      const stamp = new Date().toISOString().slice(0, 10);
+      return new Response(exportTrailCsv(c.get('deps').db, c.req.valid('query')), {
+        status: 200,
+        headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="decision-trail-${stamp}.csv"` },
+      });
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/trail/verify',
+      tags: [TAG],
+      summary: 'Verify every hash chain (finance)',
+      description: 'Recomputes every event\'s hash, bid and meeting streams alike, and reports the first broken link.',
+      security: bearer,
+      responses: { 200: json(verificationSchema, 'The verdict'), ...errorResponses(401, 403) },
+    }),
+    async (c) => {
+      needFinance(c.get('user'));
+      return c.json(await verifyTrail(c.get('deps').db), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/finance/totals',
+      tags: ['Finance'],
+      summary: 'Money supported and committed, recurrent and non-recurrent, per financial year',
+      description: 'Supported: bids the Assembly supported (awaiting the Board, in allocation, waitlisted or funded). Committed: funded bids.',
+      security: bearer,
+      request: { query: z.object({ financialYear: z.string().optional().pipe(financialYearSchema.optional()) }) },
+      responses: {
+        200: json(z.object({ years: z.array(z.object({ financialYear: z.string(), supported: moneySchema, committed: moneySchema })) }).openapi('MoneyTotals'), 'Totals'),
+        ...errorResponses(400, 401, 403),
+      },
+    }),
+    async (c) => {
+      needFinance(c.get('user'));
+      return c.json({ years: await moneyTotals(c.get('deps').db, c.req.valid('query').financialYear) }, 200);
+    },
+  );
+
+  return router;
+}

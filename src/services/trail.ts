@@ -1,0 +1,217 @@
+// The decision trail for finance: one bid's events, the whole trail filtered by the bid's
+// financial year, ambition, place, organisation, state and amount; a CSV export that streams
+// in batches (constant memory at any size); chain verification; money totals per year.
+import { stringify } from 'csv-stringify/sync';
+import { and, asc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { ApiError } from '../api/errors.js';
+import type { Db } from '../db/client.js';
+import { bidCosts, bids, decisionEvents } from '../db/schema.js';
+import { readStream, toStoredEvent } from '../activities/trail.js';
+import { verifyChain, type ChainVerdict } from '../domain/trail.js';
+import type { Actor } from '../shared.js';
+
+export interface TrailFilters {
+  financialYear?: string;
+  ambition?: string;
+  place?: string;
+  organisation?: string;
+  state?: string;
+  minPence?: number;
+  maxPence?: number;
+  action?: string;
+  reference?: string;
+  from?: string;
+  to?: string;
+}
+
+export function needFinance(user: Actor): void {
+  if (!user.roles.includes('finance') && !user.roles.includes('admin')) {
+    throw new ApiError(403, 'forbidden', 'Only ICB finance and the admin query the whole decision trail', { rule: 'role' });
+  }
+}
+
+function conditions(f: TrailFilters): SQL[] {
+  const out: SQL[] = [eq(decisionEvents.streamType, 'bid')];
+  if (f.financialYear) {
+    out.push(sql`exists (select 1 from ${bidCosts} where ${bidCosts.reference} = ${bids.reference} and ${bidCosts.financialYear} = ${f.financialYear})`);
+  }
+  if (f.ambition) out.push(sql`(${bids.primaryAmbition} = ${f.ambition} or ${f.ambition} = any(${bids.secondaryAmbitions}))`);
+  if (f.place) out.push(sql`${f.place} = any(${bids.places})`);
+  if (f.organisation) out.push(sql`(${bids.leadOrganisation} = ${f.organisation} or ${f.organisation} = any(${bids.partnerOrganisations}))`);
+  if (f.state) out.push(eq(bids.state, f.state as never));
+  if (f.minPence !== undefined) out.push(gte(bids.totalPence, f.minPence));
+  if (f.maxPence !== undefined) out.push(lte(bids.totalPence, f.maxPence));
+  if (f.action) out.push(sql`${decisionEvents.action} like ${`${f.action.replace(/[%_\\]/g, '\\$&')}%`}`);
+  if (f.reference) out.push(eq(decisionEvents.streamId, f.reference));
+  if (f.from) out.push(gte(decisionEvents.occurredAt, new Date(f.from)));
+  if (f.to) out.push(lte(decisionEvents.occurredAt, new Date(f.to)));
+  return out;
+}
+
+const bidColumns = {
+  title: bids.title,
+  leadOrganisation: bids.leadOrganisation,
+  primaryAmbition: bids.primaryAmbition,
+  places: bids.places,
+  totalPence: bids.totalPence,
+  bidState: bids.state,
+};
+
+async function page(db: Db, filters: TrailFilters, after: number, limit: number) {
+  const rows = await db
+    .select({ event: decisionEvents, bid: bidColumns })
+    .from(decisionEvents)
+    .innerJoin(bids, eq(bids.reference, decisionEvents.streamId))
+    .where(and(...conditions(filters), gt(decisionEvents.id, after)))
+    .orderBy(asc(decisionEvents.id))
+    .limit(limit);
+  return rows.map(({ event, bid }) => ({ id: event.id, ...toStoredEvent(event), bid }));
+}
+
+export type TrailRow = Awaited<ReturnType<typeof page>>[number];
+
+export async function searchTrail(db: Db, filters: TrailFilters, cursor = 0, limit = 100): Promise<{ items: TrailRow[]; nextCursor: number | null }> {
+  const items = await page(db, filters, cursor, limit + 1);
+  const more = items.length > limit;
+  if (more) items.pop();
+  return { items, nextCursor: more ? items.at(-1)!.id : null };
+}
+
+export async function bidTrail(db: Db, reference: string) {
+  const rows = await db.select().from(decisionEvents).where(eq(decisionEvents.streamId, reference)).orderBy(asc(decisionEvents.seq));
+  return rows.map((row) => ({ id: row.id, ...toStoredEvent(row) }));
+}
+
+export const CSV_COLUMNS = [
+  'event_id',
+  'bid_reference',
+  'seq',
+  'occurred_at',
+  'actor_id',
+  'actor_role',
+  'action',
+  'from_state',
+  'to_state',
+  'rule_set_version',
+  'bid_title',
+  'lead_organisation',
+  'primary_ambition',
+  'places',
+  'bid_total_pence',
+  'bid_state_now',
+  'payload_json',
+  'prev_hash',
+  'hash',
+];
+
+function csvLines(rows: TrailRow[]): string {
+  // escape_formulas: a cell that begins = + - @ cannot run as a formula when opened in Excel.
+  return stringify(
+    rows.map((r) => [
+      r.eventId,
+      r.streamId,
+      r.seq,
+      r.occurredAt,
+      r.actorId,
+      r.actorRole,
+      r.action,
+      r.fromState ?? '',
+      r.toState ?? '',
+      r.ruleSetVersion ?? '',
+      r.bid.title,
+      r.bid.leadOrganisation,
+      r.bid.primaryAmbition,
+      r.bid.places.join(';'),
+      r.bid.totalPence,
+      r.bid.bidState,
+      JSON.stringify(r.payload),
+      r.prevHash,
+      r.hash,
+    ]),
+    { escape_formulas: true },
+  );
+}
+
+/** The filtered trail as CSV, read and written a batch at a time: memory stays flat at any size. */
+export function exportTrailCsv(db: Db, filters: TrailFilters, batchSize = 1000): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let after = 0;
+  let headerSent = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!headerSent) {
+        headerSent = true;
+        controller.enqueue(encoder.encode(stringify([CSV_COLUMNS])));
+        return;
+      }
+      const rows = await page(db, filters, after, batchSize);
+      if (rows.length === 0) {
+        controller.close();
+        return;
+      }
+      after = rows.at(-1)!.id;
+      controller.enqueue(encoder.encode(csvLines(rows)));
+    },
+  });
+}
+
+export interface TrailVerification {
+  valid: boolean;
+  streams: number;
+  events: number;
+  /** The first broken link found, in stream order; null when every chain holds. */
+  firstBroken: { streamId: string; streamType: string; seq: number; eventId: string | null; reason: string } | null;
+  broken: { streamId: string; streamType: string; seq: number; eventId: string | null; reason: string }[];
+}
+
+/** Verifies every stream's chain (or one stream's), one stream in memory at a time. */
+export async function verifyTrail(db: Db, streamId?: string): Promise<TrailVerification> {
+  const streams = streamId
+    ? await db.selectDistinct({ streamId: decisionEvents.streamId, streamType: decisionEvents.streamType }).from(decisionEvents).where(eq(decisionEvents.streamId, streamId))
+    : await db
+        .selectDistinct({ streamId: decisionEvents.streamId, streamType: decisionEvents.streamType })
+        .from(decisionEvents)
+        .orderBy(asc(decisionEvents.streamType), asc(decisionEvents.streamId));
+  let events = 0;
+  const broken: TrailVerification['broken'] = [];
+  for (const { streamId: id, streamType } of streams) {
+    const verdict: ChainVerdict = verifyChain(await readStream(db, id));
+    events += verdict.events;
+    if (!verdict.valid) broken.push({ streamId: id, streamType, ...verdict.brokenAt });
+  }
+  return { valid: broken.length === 0, streams: streams.length, events, firstBroken: broken[0] ?? null, broken };
+}
+
+const SUPPORTED_STATES = ['AWAITING_BOARD', 'ALLOCATION', 'WAITLISTED', 'FUNDED'];
+
+/** Money the Assembly supported and money committed (funded), per financial year. */
+export async function moneyTotals(db: Db, financialYear?: string) {
+  const rows = await db
+    .select({
+      financialYear: bidCosts.financialYear,
+      state: bids.state,
+      recurrentPence: sql<number>`sum(${bidCosts.recurrentPence})`.mapWith(Number),
+      nonRecurrentPence: sql<number>`sum(${bidCosts.nonRecurrentPence})`.mapWith(Number),
+      bids: sql<number>`count(distinct ${bids.reference})`.mapWith(Number),
+    })
+    .from(bidCosts)
+    .innerJoin(bids, eq(bids.reference, bidCosts.reference))
+    .where(and(sql`${bids.state} in (${sql.join(SUPPORTED_STATES.map((s) => sql`${s}`), sql`, `)})`, financialYear ? eq(bidCosts.financialYear, financialYear) : undefined))
+    .groupBy(bidCosts.financialYear, bids.state)
+    .orderBy(asc(bidCosts.financialYear));
+  const empty = () => ({ recurrentPence: 0, nonRecurrentPence: 0, totalPence: 0, bids: 0 });
+  const years = new Map<string, { financialYear: string; supported: ReturnType<typeof empty>; committed: ReturnType<typeof empty> }>();
+  for (const row of rows) {
+    const year = years.get(row.financialYear) ?? { financialYear: row.financialYear, supported: empty(), committed: empty() };
+    const add = (into: ReturnType<typeof empty>) => {
+      into.recurrentPence += row.recurrentPence;
+      into.nonRecurrentPence += row.nonRecurrentPence;
+      into.totalPence += row.recurrentPence + row.nonRecurrentPence;
+      into.bids += row.bids;
+    };
+    add(year.supported);
+    if (row.state === 'FUNDED') add(year.committed);
+    years.set(row.financialYear, year);
+  }
+  return [...years.values()];
+}
