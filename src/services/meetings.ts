@@ -11,6 +11,7 @@ import { agendaClosesAt, londonDay } from '../domain/calendar.js';
 import {
   MEETING_ACTIONS,
   meetingAllowedActionsQuery,
+  meetingStatusQuery,
   meetingWorkflowId,
   type Actor,
   type MeetingAction,
@@ -64,8 +65,13 @@ export async function scheduleMeeting(
     if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ApiError(409, 'meeting_exists', `Meeting ${meetingId} exists already`);
     throw error;
   }
-  // The workflow records itself within moments; until then its query answers.
-  return deps.temporal.client.workflow.getHandle(meetingWorkflowId(meetingId)).query('meetingStatus');
+  // The workflow records itself within moments; answer once it has, so a list shows it at once.
+  for (let waited = 0; waited < 10_000; waited += 50) {
+    const [row] = await deps.db.select({ status: meetings.status }).from(meetings).where(eq(meetings.id, meetingId)).limit(1);
+    if (row) return row.status as MeetingStatus;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return deps.temporal.client.workflow.getHandle(meetingWorkflowId(meetingId)).query(meetingStatusQuery);
 }
 
 export async function listMeetings(deps: MeetingDeps, user: Actor) {

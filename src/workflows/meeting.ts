@@ -165,6 +165,8 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
     if (!present.includes(actor.id)) refuse(RefusalType.forbidden, `${actor.name} is not recorded as present, so may not ${action}`, 'present_at_meeting');
   };
 
+  // Guards check the role first, then the meeting's state, then the person (membership,
+  // conflict, presence) and the item.
   const guards: Record<MeetingAction, (actor: Actor, itemId?: string) => void> = {
     closeAgenda: (a) => {
       needRole(a, 'close the agenda', 'assembly_chair', 'admin');
@@ -179,26 +181,28 @@ export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<Meet
       needState('record attendance', 'OPEN');
     },
     declareMeetingInterest: (a, itemId) => {
-      needVotingMember(a, 'declare an interest at the meeting');
+      needRole(a, 'declare an interest at the meeting', ...VOTING_ROLES);
       needState('take declarations of interest', 'AGENDA_CLOSED', 'OPEN');
+      needVotingMember(a, 'declare an interest at the meeting');
       const item = needItem(itemId, 'declare an interest in');
       if (item.meetingInterests.some((i) => i.person.id === a.id) || item.interests.some((i) => i.person.id === a.id)) {
         refuse(RefusalType.invalid, `${a.name} has already declared an interest in ${item.reference}`);
       }
     },
     castVote: (a, itemId) => {
+      needRole(a, 'vote', ...VOTING_ROLES);
+      needState('take votes', 'OPEN');
       needVotingMember(a, 'vote');
       const item = itemId ? itemOf(itemId) : undefined;
       if (item) needNoConflict(a, item, 'vote on');
-      needState('take votes', 'OPEN');
       needPresent(a, 'vote');
       needItem(itemId, 'vote on');
     },
     recordDecision: (a, itemId) => {
       needRole(a, 'record the decision', 'assembly_chair');
+      needState('take decisions', 'OPEN');
       const item = itemId ? itemOf(itemId) : undefined;
       if (item) needNoConflict(a, item, 'decide');
-      needState('take decisions', 'OPEN');
       needPresent(a, 'record a decision');
       needItem(itemId, 'decide');
     },

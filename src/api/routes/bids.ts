@@ -41,7 +41,7 @@ const idempotencyHeader = z.object({
     .min(8, 'must be at least 8 characters')
     .max(100)
     .optional()
-    .openapi({ param: { name: 'Idempotency-Key', in: 'header' }, description: 'A retried request with the same key gets the first answer' }),
+    .openapi({ param: { name: 'idempotency-key', in: 'header' }, description: 'Idempotency-Key: a retried request with the same key gets the first answer' }),
 });
 
 /** The updated status, spread so the response carries exactly what the workflow reported. */

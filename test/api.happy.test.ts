@@ -1,0 +1,252 @@
+// A happy path for every route of the API, each called by the person whose job it is; the last
+// test checks that every route in the OpenAPI document was answered with success here.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { call as rawCall, until, type Reply } from './helpers/http.js';
+import { largeBid, smallBid } from './helpers/lifecycle.js';
+
+let ctx: TestContext;
+let documented: { method: string; template: string; pattern: RegExp }[] = [];
+const succeeded = new Set<string>();
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  const doc = (await rawCall(ctx, null, 'GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+  documented = Object.entries(doc.paths).flatMap(([template, operations]) =>
+    Object.keys(operations).map((method) => ({
+      method: method.toUpperCase(),
+      template,
+      pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`),
+    })),
+  );
+});
+afterAll(async () => ctx?.close());
+
+/** Calls the API and notes which documented route answered with success. */
+async function call(userId: string | null, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply> {
+  const reply = await rawCall(ctx, userId, method, path, body, headers);
+  if (reply.status < 300) {
+    const bare = path.split('?')[0]!;
+    const route = documented.find((r) => r.method === method && r.pattern.test(bare));
+    if (route) succeeded.add(`${route.method} ${route.template}`);
+  }
+  return reply;
+}
+
+async function ok(userId: string, method: string, path: string, body?: unknown): Promise<Reply['body']> {
+  const reply = await call(userId, method, path, body);
+  if (reply.status >= 300) throw new Error(`${method} ${path} as ${userId}: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body;
+}
+
+const submitAs = async (userId: string, bid: object) => (await ok(userId, 'POST', '/bids', { ...bid, reference: ctx.reference() })).reference as string;
+const waitFor = (reference: string, ready: (b: Reply['body']) => boolean, what: string) => until(ctx, 'ian.thompson', `/bids/${reference}`, ready, what);
+
+async function reviewOverHttp(reference: string, evaluator: string, ratings: [number | null, number | null, number | null] = [4, 4, 4]) {
+  for (const step of ['evaluation_design', 'outcome_measures', 'data_availability']) {
+    await ok(evaluator, 'POST', `/bids/${reference}/review/steps`, { step, assessment: 'adequate', comments: 'Clear' });
+  }
+  const criteria = ['evidence_quality', 'deliverability', 'quality_and_safety'];
+  for (const [i, criterion] of criteria.entries()) {
+    await ok(evaluator, 'POST', `/bids/${reference}/review/ratings`, { criterion, rating: ratings[i], rationale: 'Evidence in the bid' });
+  }
+  await ok(evaluator, 'POST', `/bids/${reference}/review/complete`, { recommendation: 'ready', comments: '' });
+}
+
+const QUORATE = ['sarah.collins', 'mark.osei', 'aisha.begum', 'peter.novak', 'laura.king', 'ben.carter', 'omar.farouk'];
+const evaluatorsOf = (b: Reply['body']) => (b.status.review?.reviews ?? []).map((r: { evaluator: { id: string } }) => r.evaluator.id) as string[];
+
+describe('public routes', () => {
+  it('answers health, the OpenAPI document and the documentation page', async () => {
+    expect((await call(null, 'GET', '/health')).body).toMatchObject({ ok: true });
+    const doc = (await call(null, 'GET', '/openapi.json')).body;
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const page = await call(null, 'GET', '/docs');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('/docs/swagger-ui-bundle.js');
+    const script = await ctx.app.request('/docs/swagger-ui-bundle.js');
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toContain('javascript');
+  });
+});
+
+describe('people and reference data', () => {
+  it('tells you who you are and lists the organisations', async () => {
+    expect(await ok('priya.shah', 'GET', '/me')).toMatchObject({ id: 'priya.shah', roles: ['evaluator'], organisation: 'NWICB' });
+    const orgs = await ok('amira.hassan', 'GET', '/organisations');
+    expect(orgs.items.map((o: { code: string }) => o.code)).toEqual(expect.arrayContaining(['NNUH', 'QEH', 'NWICB']));
+  });
+
+  it('lets the admin add a user, change them, and issue and revoke their token', async () => {
+    const created = await ok('ian.thompson', 'POST', '/admin/users', {
+      id: 'noor.ali',
+      name: 'Noor Ali',
+      email: 'noor.ali@nw-icb.example',
+      organisation: 'JPUH',
+      roles: ['assembly_member'],
+      profession: 'pharmacy',
+    });
+    expect(created).toMatchObject({ id: 'noor.ali', active: true, roles: ['assembly_member'] });
+    expect((await ok('ian.thompson', 'GET', '/admin/users')).items.map((u: { id: string }) => u.id)).toContain('noor.ali');
+    expect(await ok('ian.thompson', 'PATCH', '/admin/users/noor.ali', { roles: ['assembly_member', 'evaluator'] })).toMatchObject({ roles: ['assembly_member', 'evaluator'] });
+
+    const issued = await call('ian.thompson', 'POST', '/admin/users/noor.ali/tokens', { label: 'laptop' });
+    expect(issued.status).toBe(201);
+    expect(issued.body.token).toMatch(/^cp_[a-z0-9]{10}_/);
+    const me = await ctx.app.request('/me', { headers: { authorization: `Bearer ${issued.body.token}` } });
+    expect(me.status).toBe(200);
+    const tokens = await ok('ian.thompson', 'GET', '/admin/users/noor.ali/tokens');
+    expect(tokens.items).toEqual([expect.objectContaining({ id: issued.body.id, label: 'laptop', revokedAt: null })]);
+    expect(JSON.stringify(tokens)).not.toContain(issued.body.token);
+    expect((await ok('ian.thompson', 'DELETE', `/admin/tokens/${issued.body.id}`)).revokedAt).not.toBeNull();
+    expect((await ctx.app.request('/me', { headers: { authorization: `Bearer ${issued.body.token}` } })).status).toBe(401);
+    expect(await ok('ian.thompson', 'PATCH', '/admin/users/noor.ali', { active: false })).toMatchObject({ active: false });
+  });
+
+  it('lists rule sets, activates one and shows the configuration in force', async () => {
+    const sets = await ok('claire.dawson', 'GET', '/rule-sets');
+    expect(sets.items).toEqual([expect.objectContaining({ id: 'nw-clinical-prioritisation', version: '1.0.0', active: true })]);
+    const activated = await ok('ian.thompson', 'POST', '/admin/rule-sets/activate', { id: 'nw-clinical-prioritisation', version: '1.0.0', reason: 'Confirmed for 2026/27' });
+    expect(activated).toMatchObject({ active: true, hash: sets.items[0].hash });
+    const config = await ok('ian.thompson', 'GET', '/admin/config');
+    expect(config.policy).toMatchObject({ maxRevisionCycles: 2, maxDeferrals: 2, quorum: { minProfessions: 3 } });
+    expect(config.activeRuleSet).toEqual({ id: 'nw-clinical-prioritisation', version: '1.0.0' });
+  });
+});
+
+describe('bids, review and the Assembly', () => {
+  const refs: Record<string, string> = {};
+
+  it('submits bids and lists them with filters and pages', async () => {
+    refs.a = await submitAs('amira.hassan', smallBid({ title: 'Frailty hub at home' }));
+    refs.b = await submitAs('amira.hassan', smallBid({ title: 'Diabetes education in Norwich' }));
+    refs.c = await submitAs('tom.fletcher', largeBid({ leadOrganisation: 'QEH', partnerOrganisations: [], places: ['west_norfolk'], title: 'Midwife-led stop smoking in King\'s Lynn' }));
+    refs.d = await submitAs('amira.hassan', smallBid({ title: 'Pharmacy blood pressure checks' }));
+    refs.e = await submitAs('grace.okafor', smallBid({ leadOrganisation: 'NSFT', partnerOrganisations: [], riskOfNotFunding: { likelihood: 4, impact: 4 }, primaryAmbition: 'mental_health', secondaryAmbitions: [], title: 'Crisis beds this winter' }));
+    refs.f = await submitAs('amira.hassan', largeBid({ title: 'Diagnostic centre', costs: [{ financialYear: '2026/27', recurrentPence: 70_000_000, nonRecurrentPence: 40_000_000 }] }));
+
+    const nnuh = await ok('amira.hassan', 'GET', '/bids?organisation=NNUH&pageSize=2&page=1');
+    expect(nnuh).toMatchObject({ total: 4, page: 1, pageSize: 2 });
+    expect(nnuh.items).toHaveLength(2);
+    expect((await ok('amira.hassan', 'GET', '/bids?pageSize=2&page=2')).items).toHaveLength(2);
+    const mental = await ok('claire.dawson', 'GET', '/bids?ambition=mental_health&state=HUB_REVIEW,INTAKE');
+    expect(mental.items.map((i: { reference: string }) => i.reference)).toEqual([refs.e]);
+    const west = await ok('claire.dawson', 'GET', '/bids?place=west_norfolk&q=King');
+    expect(west.items.map((i: { reference: string }) => i.reference)).toEqual([refs.c]);
+    const one = await ok('amira.hassan', 'GET', `/bids/${refs.a}`);
+    expect(one.bid).toMatchObject({ reference: refs.a, title: 'Frailty hub at home' });
+    expect(one.allowedActions).toEqual(['withdraw']);
+  });
+
+  it('reviews: declare an interest, take, assign, record steps and ratings, complete', async () => {
+    const a = await waitFor(refs.a!, (b) => evaluatorsOf(b).length === 1, 'an evaluator');
+    const first = evaluatorsOf(a)[0]!;
+    await ok(first, 'POST', `/bids/${refs.a}/interests`, { nature: 'I led the pilot this bid builds on' });
+    const taker = ['priya.shah', 'daniel.price', 'helen.wright'].find((id) => id !== first)!;
+    expect((await ok(taker, 'GET', '/reviews/queue')).items.map((i: { reference: string; why: string }) => [i.reference, i.why])).toContainEqual([refs.a, 'open_place']);
+    await ok(taker, 'POST', `/bids/${refs.a}/review/take`, {});
+    const other = ['priya.shah', 'daniel.price', 'helen.wright'].find((id) => id !== first && id !== taker)!;
+    await ok('rachel.green', 'POST', `/bids/${refs.a}/review/assign`, { evaluatorId: other, replaces: taker });
+    await reviewOverHttp(refs.a!, other);
+    await waitFor(refs.a!, (b) => b.bid.state === 'AWAITING_ASSEMBLY', 'scored');
+  });
+
+  it('requests revisions and takes the resubmission', async () => {
+    const b = await waitFor(refs.b!, (x) => evaluatorsOf(x).length === 1, 'an evaluator');
+    await ok(evaluatorsOf(b)[0]!, 'POST', `/bids/${refs.b}/review/revisions`, { comments: 'Add the baseline for Norwich' });
+    await waitFor(refs.b!, (x) => x.bid.state === 'AWAITING_REVISION', 'awaiting revision');
+    const receipt = await ok('amira.hassan', 'POST', `/bids/${refs.b}/resubmit`, smallBid({ title: 'Diabetes education in Norwich', summary: `${smallBid().summary} Norwich baseline added.` }));
+    expect(receipt).toEqual({ reference: refs.b, state: 'HUB_REVIEW', missing: [] });
+  });
+
+  it('moderates two evaluators who diverge', async () => {
+    const c = await waitFor(refs.c!, (x) => evaluatorsOf(x).length === 2, 'two evaluators');
+    const [one, two] = evaluatorsOf(c) as [string, string];
+    await reviewOverHttp(refs.c!, one, [5, 4, 4]);
+    await reviewOverHttp(refs.c!, two, [1, 4, 4]);
+    await waitFor(refs.c!, (x) => x.status.review?.phase === 'moderation', 'moderation');
+    expect((await ok('rachel.green', 'GET', '/reviews/queue')).items.map((i: { reference: string; why: string }) => [i.reference, i.why])).toContainEqual([refs.c, 'moderation']);
+    await ok('rachel.green', 'POST', `/bids/${refs.c}/review/moderation`, {
+      ratings: { evidence_quality: 3.5, deliverability: 4, quality_and_safety: 4 },
+      decision: 'ready',
+      comments: 'NICE guidance supports the model',
+    });
+    await waitFor(refs.c!, (x) => x.bid.state === 'AWAITING_ASSEMBLY', 'scored');
+  });
+
+  it('withdraws a bid', async () => {
+    await waitFor(refs.d!, (x) => x.bid.state === 'HUB_REVIEW', 'review');
+    expect(await ok('amira.hassan', 'POST', `/bids/${refs.d}/withdraw`, { reason: 'Funded by NHS England instead' })).toMatchObject({ state: 'WITHDRAWN' });
+  });
+
+  it("takes chair's action on a safety escalation and re-scores a waiting bid", async () => {
+    const e = await waitFor(refs.e!, (x) => evaluatorsOf(x).length === 1, 'an evaluator');
+    await reviewOverHttp(refs.e!, evaluatorsOf(e)[0]!);
+    await waitFor(refs.e!, (x) => !!x.status.assembly?.chairsActionDeadline, "chair's action window");
+    expect(await ok('sarah.collins', 'POST', `/bids/${refs.e}/chairs-action`, { outcome: 'supported', reason: 'Winter pressures in crisis care' })).toMatchObject({
+      state: 'ALLOCATION',
+      assembly: { ratification: 'pending' },
+    });
+    expect(await ok('ian.thompson', 'POST', `/bids/${refs.a}/rescore`, { reason: 'Rule set confirmed for the year' })).toMatchObject({ state: 'AWAITING_ASSEMBLY' });
+  });
+
+  it("runs a meeting: schedule, agenda, attendance, interests, votes, decisions, the Board's decision, close; and cancels another", async () => {
+    const f = await waitFor(refs.f!, (x) => evaluatorsOf(x).length === 2, 'two evaluators');
+    for (const evaluator of evaluatorsOf(f)) await reviewOverHttp(refs.f!, evaluator);
+    await waitFor(refs.f!, (x) => x.bid.state === 'AWAITING_ASSEMBLY', 'scored');
+
+    const id = `${ctx.config.REFERENCE_PREFIX.toLowerCase()}-assembly`;
+    const scheduled = await call('ian.thompson', 'POST', '/meetings', { meetingId: id, title: 'CCP Assembly (test)', scheduledFor: new Date(Date.now() + 20 * 86_400_000).toISOString() });
+    expect(scheduled.status).toBe(201);
+    expect((await ok('mark.osei', 'GET', '/meetings')).items.map((m: { meetingId: string }) => m.meetingId)).toContain(id);
+    const agenda = await ok('sarah.collins', 'POST', `/meetings/${id}/agenda/close`, {});
+    const itemFor = (reference: string) => agenda.items.find((i: { reference: string }) => i.reference === reference);
+    expect(agenda.items[0]).toMatchObject({ reference: refs.e, purpose: 'ratification' });
+    expect(itemFor(refs.f!)).toMatchObject({ purpose: 'decision', delegation: 'board' });
+    await ok('sarah.collins', 'POST', `/meetings/${id}/open`, {});
+    await ok('sarah.collins', 'POST', `/meetings/${id}/attendance`, { present: QUORATE });
+    await ok('laura.king', 'POST', `/meetings/${id}/items/${itemFor(refs.c!).itemId}/interests`, { nature: 'My team would run the service' });
+    for (const member of QUORATE) await ok(member, 'POST', `/meetings/${id}/items/${itemFor(refs.f!).itemId}/votes`, { vote: 'support' });
+    await ok('sarah.collins', 'POST', `/meetings/${id}/items/${itemFor(refs.e!).itemId}/decision`, { outcome: 'ratified' });
+    await ok('sarah.collins', 'POST', `/meetings/${id}/items/${itemFor(refs.f!).itemId}/decision`, { outcome: 'supported', reason: 'Supported' });
+    const detail = await ok('sarah.collins', 'GET', `/meetings/${id}`);
+    expect(detail.meeting.items.find((i: { reference: string }) => i.reference === refs.f).decision.outcome).toBe('supported');
+    await ok('sarah.collins', 'POST', `/meetings/${id}/close`, {});
+    const trail = await ok('claire.dawson', 'GET', `/meetings/${id}/trail`);
+    expect(trail.events.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['meeting.scheduled', 'meeting.agenda_closed', 'meeting.opened', 'meeting.closed']));
+
+    await waitFor(refs.f!, (x) => x.bid.state === 'AWAITING_BOARD', 'the Board');
+    expect(await ok('ian.thompson', 'POST', `/bids/${refs.f}/board-decision`, { approved: true, minuteReference: 'B/26/201', reason: 'Approved' })).toMatchObject({ state: 'ALLOCATION' });
+
+    const other = `${ctx.config.REFERENCE_PREFIX.toLowerCase()}-cancelled`;
+    await ok('ian.thompson', 'POST', '/meetings', { meetingId: other, scheduledFor: new Date(Date.now() + 40 * 86_400_000).toISOString() });
+    expect(await ok('ian.thompson', 'POST', `/meetings/${other}/cancel`, { reason: 'Moved to the following week' })).toMatchObject({ state: 'CANCELLED' });
+  });
+
+  it("reads, searches, exports and verifies the trail, and totals the money", async () => {
+    const trail = await ok('amira.hassan', 'GET', `/bids/${refs.a}/trail`);
+    expect(trail.events[0]).toMatchObject({ action: 'bid.submitted', seq: 1 });
+    expect(await ok('amira.hassan', 'GET', `/bids/${refs.a}/trail/verify`)).toMatchObject({ valid: true });
+    const page1 = await ok('claire.dawson', 'GET', '/trail?organisation=NSFT&limit=5');
+    expect(page1.items).toHaveLength(5);
+    expect(page1.items.every((e: { streamId: string }) => e.streamId === refs.e)).toBe(true);
+    const page2 = await ok('claire.dawson', 'GET', `/trail?organisation=NSFT&limit=5&cursor=${page1.nextCursor}`);
+    expect(page2.items[0].id).toBeGreaterThan(page1.items.at(-1).id);
+    const decisions = await ok('claire.dawson', 'GET', '/trail?action=assembly.decision&minPence=100000000');
+    expect(new Set(decisions.items.map((e: { streamId: string }) => e.streamId))).toEqual(new Set([refs.f]));
+    const csv = await call('claire.dawson', 'GET', '/trail/export.csv?financialYear=2026/27&state=ALLOCATION');
+    expect(csv.status).toBe(200);
+    expect(csv.body.split('\n')[0]).toMatch(/^event_id,bid_reference,seq,/);
+    expect(await ok('claire.dawson', 'GET', '/trail/verify')).toMatchObject({ valid: true, firstBroken: null });
+    const totals = await ok('claire.dawson', 'GET', '/finance/totals');
+    expect(totals.years.find((y: { financialYear: string }) => y.financialYear === '2026/27').supported.bids).toBe(2);
+  });
+});
+
+describe('coverage', () => {
+  it('answered every documented route with success', () => {
+    const missing = documented.map((r) => `${r.method} ${r.template}`).filter((r) => !succeeded.has(r));
+    expect(missing).toEqual([]);
+  });
+});
