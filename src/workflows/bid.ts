@@ -269,7 +269,8 @@ export async function bidWorkflow(input: BidWorkflowInput): Promise<BidState> {
       case 'RETURNED':
         return `the programme team to resubmit with what is missing (lapses ${lapseDeadline?.dueAt ?? ''})`;
       case 'HUB_REVIEW': {
-        if (review?.phase === 'moderation') return 'the hub lead to moderate divergent ratings';
+        if (!review) return 'the evaluation hub to assign evaluators';
+        if (review.phase === 'moderation') return 'the hub lead to moderate divergent ratings';
         const open = review ? review.requiredEvaluators - review.reviews.length : 0;
         if (open > 0) return `an evaluator to take the review (${open} place(s) open)`;
         const pending = activeReviews().filter((r) => !r.completed).map((r) => r.evaluator.name);
