@@ -22,11 +22,11 @@ const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.
 try {
   await migrateDatabase(database, config.DATABASE_URL);
   await seedReferenceData(database.db);
-  const [org] = await database.db.select().from(organisations).where(eq(organisations.code, values.organisation!));
+  const [org] = await database.db.select().from(organisations).where(eq(organisations.code, values.organisation));
   if (!org) throw new Error(`--organisation ${values.organisation} is not a known organisation code`);
   await database.db
     .insert(users)
-    .values({ id: values.id!, name: values.name!, email: values.email!, organisation: values.organisation!, roles: ['admin'] })
+    .values({ id: values.id!, name: values.name!, email: values.email!, organisation: values.organisation, roles: ['admin'] })
     .onConflictDoNothing();
   const [user] = await database.db.select().from(users).where(eq(users.id, values.id!));
   if (!user?.roles.includes('admin')) throw new Error(`A user ${values.id} exists already and is not an admin`);
