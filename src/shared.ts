@@ -263,6 +263,14 @@ export interface BidStatus {
   score?: ScoreSummary;
   assembly: AssemblyStatus;
   board?: { approved: boolean; minuteReference: string; reason: string; by: PersonRef; at: string };
+  /** The funding round holding the bid, its provisional place, and what finance confirmed. */
+  allocation?: {
+    roundId: string;
+    roundTitle: string;
+    financialYear: string;
+    provisional?: AllocationPlace & { version: number };
+    confirmed?: AllocationPlace & { version: number; by: PersonRef; at: string };
+  };
   interests: Interest[];
   withdrawn?: { by: PersonRef; reason: string; at: string };
   /** What each role may do next, given the state (a person may still be refused for a conflict). */
@@ -406,6 +414,95 @@ export const itemWithdrawnSignal = defineSignal<[{ reference: string }]>('itemWi
 export const bidInterestSignal = defineSignal<[{ reference: string; person: PersonRef; nature: string }]>('bidInterest');
 export const meetingStatusQuery = defineQuery<MeetingStatus>('meetingStatus');
 export const meetingAllowedActionsQuery = defineQuery<MeetingAction[], [Actor, string | undefined]>('meetingAllowedActions');
+
+// ---------------------------------------------------------------------------------------------
+// Funding rounds
+
+export const roundWorkflowId = (roundId: string): string => `round-${roundId}`;
+
+export interface SubEnvelopeInput {
+  id: string;
+  dimension: 'ambition' | 'place';
+  key: string;
+  label: string;
+  envelopePence: number;
+}
+
+export interface RoundWorkflowInput {
+  version: 1;
+  roundId: string;
+  title: string;
+  financialYear: string;
+  envelopePence: number;
+  subEnvelopes: SubEnvelopeInput[];
+  opensAt: string;
+  closesAt: string;
+  createdBy: Actor;
+}
+
+export const ROUND_STATES = ['OPEN', 'PROPOSED', 'CONFIRMED', 'CANCELLED'] as const;
+export type RoundState = (typeof ROUND_STATES)[number];
+
+/** One bid's place in a proposed or confirmed allocation. */
+export interface AllocationPlace {
+  reference: string;
+  outcome: 'funded' | 'waitlisted';
+  rank: number;
+  reason: string;
+}
+
+/** What a round's workflow keeps of an allocation; the full result is in round_allocations. */
+export interface AllocationSummary {
+  version: number;
+  runAt: string;
+  runBy: PersonRef;
+  reason: string;
+  places: AllocationPlace[];
+  cutLine: { rank: number; reference: string; envelopeId: string; leftPence: number } | null;
+  envelopes: { id: string; label: string; envelopePence: number; committedBeforePence: number; allocatedPence: number; leftPence: number }[];
+  mustFundOverrun: { overallPence: number; bySubEnvelope: Record<string, number> } | null;
+}
+
+export interface RoundStatus {
+  roundId: string;
+  title: string;
+  financialYear: string;
+  envelopePence: number;
+  subEnvelopes: SubEnvelopeInput[];
+  opensAt: string;
+  closesAt: string;
+  state: RoundState;
+  proposal?: AllocationSummary;
+  confirmed?: { version: number; by: PersonRef; at: string };
+  cancelled?: { by: PersonRef; reason: string; at: string };
+  /** Allocations run so far, newest last: version, when, why. */
+  history: { version: number; runAt: string; runBy: string; reason: string; funded: number; waitlisted: number }[];
+}
+
+export const ROUND_ACTIONS = ['runAllocation', 'confirmAllocation', 'cancelRound'] as const;
+export type RoundAction = (typeof ROUND_ACTIONS)[number];
+
+export const runAllocationUpdate = defineUpdate<RoundStatus, [Acting & { reason: string }]>('runAllocation');
+/** `version` is the proposal finance reviewed: a newer one (after a withdrawal) must be reviewed first. */
+export const confirmAllocationUpdate = defineUpdate<RoundStatus, [Acting & { version: number }]>('confirmAllocation');
+export const cancelRoundUpdate = defineUpdate<RoundStatus, [Acting & { reason: string }]>('cancelRound');
+export const roundStatusQuery = defineQuery<RoundStatus>('roundStatus');
+export const roundAllowedActionsQuery = defineQuery<RoundAction[], [Actor]>('roundAllowedActions');
+/** From a bid withdrawn while a proposal holds it: the round reruns its allocation. */
+export const roundBidWithdrawnSignal = defineSignal<[{ reference: string }]>('roundBidWithdrawn');
+
+/** From a round to a bid: where the proposal puts it, and then what finance confirmed. */
+export interface AllocationNotice {
+  roundId: string;
+  roundTitle: string;
+  financialYear: string;
+  version: number;
+  place: AllocationPlace;
+}
+export const allocationProposedSignal = defineSignal<[AllocationNotice]>('allocationProposed');
+export const allocationConfirmedSignal = defineSignal<[AllocationNotice & { confirmedBy: PersonRef }]>('allocationConfirmed');
+/** From a round that was cancelled, or reran without this bid: it is no longer held by it. */
+export const allocationReleasedSignal = defineSignal<[{ roundId: string; reason: string }]>('allocationReleased');
 
 /** Failure types that workflow validators and activities use; the API maps them to HTTP. */
 export const RefusalType = {

@@ -26,7 +26,13 @@ beforeAll(async () => {
 afterAll(async () => ctx?.close());
 
 const pathFor = (template: string) =>
-  template.replace('{reference}', refs.review!).replace('{meetingId}', meetingId).replace('{itemId}', 'item-1').replace('{userId}', 'priya.shah').replace('{tokenId}', 'abcdefghij');
+  template
+    .replace('{reference}', refs.review!)
+    .replace('{meetingId}', meetingId)
+    .replace('{itemId}', 'item-1')
+    .replace('{roundId}', 'no-such-round')
+    .replace('{userId}', 'priya.shah')
+    .replace('{tokenId}', 'abcdefghij');
 
 /** Someone allowed to reach each route's body validation (auth passes; the body is checked first). */
 const ACTOR = 'ian.thompson';
@@ -100,6 +106,9 @@ describe('things that are not there', () => {
       ['ian.thompson', 'PATCH', '/admin/users/nobody', { name: 'Nobody' }],
       ['ian.thompson', 'DELETE', '/admin/tokens/zzzzzzzzzz', undefined],
       ['ian.thompson', 'POST', '/admin/rule-sets/activate', { id: 'nw-clinical-prioritisation', version: '9.9.9', reason: 'x' }],
+      ['claire.dawson', 'GET', '/rounds/no-such-round', undefined],
+      ['claire.dawson', 'POST', '/rounds/no-such-round/allocate', { reason: 'x' }],
+      ['claire.dawson', 'POST', '/rounds/no-such-round/what-if', {}],
       ['ian.thompson', 'GET', '/no/such/route', undefined],
     ] as const) {
       const reply = await call(ctx, user, method, path, body);
@@ -116,8 +125,10 @@ describe('the wrong moment', () => {
     expect(resubmit).toMatchObject({ status: 409, body: { error: { code: 'wrong_state', message: 'A bid in HUB_REVIEW cannot be resubmitted; it must be RETURNED or AWAITING_REVISION' } } });
     expect((await readStream(ctx.db, refs.review!)).length).toBe(before);
 
+    // A withdrawn bid refuses, by its validator or (once its workflow has finished) as closed.
     const closed = await call(ctx, 'amira.hassan', 'POST', `/bids/${refs.withdrawn}/withdraw`, { reason: 'again' });
-    expect(closed).toMatchObject({ status: 409, body: { error: { code: 'closed' } } });
+    expect(closed.status).toBe(409);
+    expect(['closed', 'wrong_state']).toContain(closed.body.error.code);
 
     const vote = await call(ctx, 'peter.novak', 'POST', `/meetings/${meetingId}/items/item-1/votes`, { vote: 'support' });
     expect(vote.status).toBe(409);
@@ -144,6 +155,11 @@ describe('the wrong moment', () => {
     expect((await call(ctx, 'amira.hassan', 'POST', '/bids', smallBid(), key)).status).toBe(201);
     const reused = await call(ctx, 'amira.hassan', 'POST', '/bids', smallBid({ title: 'Something else entirely' }), key);
     expect(reused).toMatchObject({ status: 422, body: { error: { code: 'idempotency_key_reused' } } });
+  });
+
+  it('refuses to activate a draft rule set, which is for what-if runs only', async () => {
+    const reply = await call(ctx, 'ian.thompson', 'POST', '/admin/rule-sets/activate', { id: 'nw-clinical-prioritisation', version: '1.1.0', reason: 'Try it' });
+    expect(reply).toMatchObject({ status: 422, body: { error: { code: 'refused', message: expect.stringContaining('is a draft') } } });
   });
 
   it('refuses an admin removing their own admin role', async () => {

@@ -106,7 +106,10 @@ describe('people and reference data', () => {
 
   it('lists rule sets, activates one and shows the configuration in force', async () => {
     const sets = await ok('claire.dawson', 'GET', '/rule-sets');
-    expect(sets.items).toEqual([expect.objectContaining({ id: 'nw-clinical-prioritisation', version: '1.0.0', active: true })]);
+    expect(sets.items).toEqual([
+      expect.objectContaining({ id: 'nw-clinical-prioritisation', version: '1.0.0', active: true, draft: false }),
+      expect.objectContaining({ id: 'nw-clinical-prioritisation', version: '1.1.0', active: false, draft: true }),
+    ]);
     const activated = await ok('ian.thompson', 'POST', '/admin/rule-sets/activate', { id: 'nw-clinical-prioritisation', version: '1.0.0', reason: 'Confirmed for 2026/27' });
     expect(activated).toMatchObject({ active: true, hash: sets.items[0].hash });
     const config = await ok('ian.thompson', 'GET', '/admin/config');
@@ -224,6 +227,31 @@ describe('bids, review and the Assembly', () => {
     expect(await ok('ian.thompson', 'POST', `/meetings/${other}/cancel`, { reason: 'Moved to the following week' })).toMatchObject({ state: 'CANCELLED' });
   });
 
+  it('opens a funding round, runs it, tries a what-if, confirms it; cancels another', async () => {
+    const opened = await call('ian.thompson', 'POST', '/rounds', {
+      roundId: 'happy-round',
+      title: 'Winter round',
+      financialYear: '2026/27',
+      envelopePence: 150_000_000,
+      subEnvelopes: [{ id: 'mental-health', dimension: 'ambition', key: 'mental_health', label: 'Mental health', envelopePence: 20_000_000 }],
+      opensAt: new Date(Date.now() - 60_000).toISOString(),
+      closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    expect(opened.status).toBe(201);
+    expect((await ok('claire.dawson', 'GET', '/rounds')).items.map((r: { roundId: string }) => r.roundId)).toContain('happy-round');
+    const run = await ok('claire.dawson', 'POST', '/rounds/happy-round/allocate', { reason: 'Winter pressures' });
+    expect(run.proposal.places.map((p: { reference: string }) => p.reference).sort()).toEqual([refs.e, refs.f].sort());
+    const whatIf = await ok('claire.dawson', 'POST', '/rounds/happy-round/what-if', { envelopePence: 5_000_000 });
+    expect(whatIf.comparedWith).toBe('proposal version 1');
+    const detail = await ok('claire.dawson', 'GET', '/rounds/happy-round');
+    expect(detail.allocation.version).toBe(1);
+    expect(await ok('claire.dawson', 'POST', '/rounds/happy-round/confirm', { version: 1 })).toMatchObject({ state: 'CONFIRMED' });
+    const trail = await ok('claire.dawson', 'GET', '/rounds/happy-round/trail');
+    expect(trail.events.map((e: { action: string }) => e.action)).toEqual(['round.opened', 'allocation.proposed', 'allocation.confirmed']);
+    await ok('ian.thompson', 'POST', '/rounds', { roundId: 'happy-spare', title: 'Spare', financialYear: '2027/28', envelopePence: 1, opensAt: new Date().toISOString(), closesAt: new Date(Date.now() + 3_600_000).toISOString() });
+    expect(await ok('ian.thompson', 'POST', '/rounds/happy-spare/cancel', { reason: 'Not needed' })).toMatchObject({ state: 'CANCELLED' });
+  });
+
   it("reads, searches, exports and verifies the trail, and totals the money", async () => {
     const trail = await ok('amira.hassan', 'GET', `/bids/${refs.a}/trail`);
     expect(trail.events[0]).toMatchObject({ action: 'bid.submitted', seq: 1 });
@@ -240,7 +268,8 @@ describe('bids, review and the Assembly', () => {
     expect(csv.body.split('\n')[0]).toMatch(/^event_id,bid_reference,seq,/);
     expect(await ok('claire.dawson', 'GET', '/trail/verify')).toMatchObject({ valid: true, firstBroken: null });
     const totals = await ok('claire.dawson', 'GET', '/finance/totals');
-    expect(totals.years.find((y: { financialYear: string }) => y.financialYear === '2026/27').supported.bids).toBe(2);
+    expect(totals.years.find((y: { financialYear: string }) => y.financialYear === '2026/27')).toMatchObject({ supported: { bids: 2 }, committed: { bids: 2 } });
+    expect(totals.envelopes.map((r: { roundId: string }) => r.roundId)).toEqual(['happy-round']);
   });
 });
 

@@ -43,6 +43,14 @@ beforeAll(async () => {
   await until(ctx, 'ian.thompson', `/bids/${refs.returned}`, (b) => b.bid.state === 'RETURNED', 'returned');
   await until(ctx, 'ian.thompson', `/bids/${refs.nnuh}`, (b) => b.status.review?.reviews.length === 1, 'an evaluator');
 
+  await call(ctx, 'ian.thompson', 'POST', '/rounds', {
+    roundId: 'sec-round',
+    title: 'Security round',
+    financialYear: '2026/27',
+    envelopePence: 100_000_000,
+    opensAt: new Date(Date.now() - 60_000).toISOString(),
+    closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+  });
   meetingId = `${ctx.config.REFERENCE_PREFIX.toLowerCase()}-sec`;
   await call(ctx, 'ian.thompson', 'POST', '/meetings', { meetingId, scheduledFor: new Date(Date.now() + 10 * 86_400_000).toISOString() });
   const agenda = await call(ctx, 'sarah.collins', 'POST', `/meetings/${meetingId}/agenda/close`, {});
@@ -59,6 +67,7 @@ const pathFor = (template: string) =>
     .replace('{reference}', refs.nnuh!)
     .replace('{meetingId}', meetingId)
     .replace('{itemId}', itemId)
+    .replace('{roundId}', 'sec-round')
     .replace('{userId}', 'priya.shah')
     .replace('{tokenId}', 'abcdefghij');
 
@@ -142,6 +151,14 @@ describe('roles', () => {
     ['DELETE', '/admin/tokens/{tokenId}', 'claire.dawson', () => undefined, 'role'],
     ['POST', '/admin/rule-sets/activate', 'sarah.collins', () => ({ id: 'nw-clinical-prioritisation', version: '1.0.0', reason: 'x' }), 'role'],
     ['GET', '/admin/config', 'claire.dawson', () => undefined, 'role'],
+    ['POST', '/rounds', 'claire.dawson', () => ({ title: 'x round', financialYear: '2026/27', envelopePence: 1, opensAt: '2026-12-01T00:00:00Z', closesAt: '2026-12-02T00:00:00Z' }), 'role'],
+    ['GET', '/rounds', 'sarah.collins', () => undefined, 'role'],
+    ['GET', '/rounds/{roundId}', 'amira.hassan', () => undefined, 'role'],
+    ['GET', '/rounds/{roundId}/trail', 'priya.shah', () => undefined, 'role'],
+    ['POST', '/rounds/{roundId}/allocate', 'sarah.collins', () => ({ reason: 'x' }), 'role'],
+    ['POST', '/rounds/{roundId}/what-if', 'amira.hassan', () => ({}), 'role'],
+    ['POST', '/rounds/{roundId}/confirm', 'ian.thompson', () => ({ version: 1 }), 'role'],
+    ['POST', '/rounds/{roundId}/cancel', 'claire.dawson', () => ({ reason: 'x' }), 'role'],
   ];
 
   it.each(refusals.map(([method, template, user, body, rule]) => ({ method, template, user, body, rule })))(

@@ -20,10 +20,10 @@ const updatesIn = (h: RecordedHistory) =>
   (h.history.events ?? []).map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name).filter(Boolean);
 
 describe('recorded workflow histories', () => {
-  it('cover both workflows and the lifecycle paths', () => {
-    expect(new Set(histories.map(typeOf))).toEqual(new Set(['bidWorkflow', 'meetingWorkflow']));
+  it('cover every workflow and the lifecycle paths', () => {
+    expect(new Set(histories.map(typeOf))).toEqual(new Set(['bidWorkflow', 'meetingWorkflow', 'roundWorkflow']));
     const updates = new Set(histories.flatMap(updatesIn));
-    for (const name of ['resubmit', 'withdraw', 'takeReview', 'assignReview', 'recordReviewStep', 'recordRating', 'completeReview', 'requestRevisions', 'moderate', 'declareInterest', 'chairsAction', 'recordBoardDecision', 'placeOnAgenda', 'openMeeting', 'recordAttendance', 'castVote', 'recordDecision', 'closeMeeting', 'declareMeetingInterest', 'cancelMeeting', 'rescore', 'closeAgenda']) {
+    for (const name of ['resubmit', 'withdraw', 'takeReview', 'assignReview', 'recordReviewStep', 'recordRating', 'completeReview', 'requestRevisions', 'moderate', 'declareInterest', 'chairsAction', 'recordBoardDecision', 'placeOnAgenda', 'openMeeting', 'recordAttendance', 'castVote', 'recordDecision', 'closeMeeting', 'declareMeetingInterest', 'cancelMeeting', 'rescore', 'closeAgenda', 'runAllocation', 'confirmAllocation', 'cancelRound']) {
       expect(updates, `no recorded history uses ${name}`).toContain(name);
     }
   });

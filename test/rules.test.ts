@@ -8,6 +8,7 @@ import { bidSubmissionSchema, type Bid } from '../src/domain/bid.js';
 import {
   canonicalScore,
   defaultRuleSet,
+  isDraft,
   deriveFacts,
   listRuleSets,
   loadRuleSet,
@@ -490,21 +491,30 @@ describe('the rule set as data', () => {
     // here when a version is released; never change one.
     const released: Record<string, string> = {
       [`${ID}@1.0.0`]: 'c46c6cfe0111d0d17d6eeaeac18352cae8a9fa525a604fae16c02638acf2bff5',
+      [`${ID}@1.1.0`]: 'd408aad4461dcfae1edb20c1c9e034de2520ae3e612585943ecf293df4b85b53',
     };
     expect(Object.fromEntries(listRuleSets().map((r) => [`${r.id}@${r.version}`, r.hash]))).toEqual(released);
   });
 
-  it('is listed, and the newest version is the default', () => {
+  it('is listed, and the newest released version is the default: a draft never scores live bids', () => {
     const listed = listRuleSets();
     expect(listed).toContainEqual(ruleSet().identity);
-    const newest = listed.filter((r) => r.id === ID).at(-1);
-    expect(defaultRuleSet()).toEqual(newest);
+    const released = listed.filter((r) => r.id === ID && !isDraft(r));
+    expect(defaultRuleSet()).toEqual(released.at(-1));
     expect(defaultRuleSet()).toEqual(ruleSet().identity);
+    expect(listed.filter((r) => r.id === ID).at(-1)).toMatchObject({ version: '1.1.0' });
+    expect(isDraft({ id: ID, version: '1.1.0' })).toBe(true);
+  });
+
+  it('ships the 2027/28 draft as 1.0.0 with heavier weight on inequalities and lighter on deliverability', () => {
+    const weights = (version: string) => Object.fromEntries(loadRuleSet(ID, version).definition.criteria.map((c) => [c.id, c.weight]));
+    expect(weights('1.1.0')).toEqual({ ...weights('1.0.0'), health_inequalities: 25, deliverability: 5 });
+    expect(loadRuleSet(ID, '1.1.0').definition.rules).toEqual(loadRuleSet(ID, '1.0.0').definition.rules);
   });
 
   it('fails clearly for an unknown version, naming the versions that exist', () => {
     expect(() => loadRuleSet(ID, '9.9.9')).toThrow(UnknownRuleSetError);
-    expect(() => loadRuleSet(ID, '9.9.9')).toThrow(`there is no rule set ${ID}@9.9.9; known rule sets: ${ID}@1.0.0`);
+    expect(() => loadRuleSet(ID, '9.9.9')).toThrow(`there is no rule set ${ID}@9.9.9; known rule sets: ${ID}@1.0.0, ${ID}@1.1.0`);
     expect(() => loadRuleSet('portsmouth-scorecard', '1.0.0')).toThrow(/there is no rule set portsmouth-scorecard@1\.0\.0/);
   });
 

@@ -6,6 +6,7 @@ import type { Db } from '../db/client.js';
 import { createBidActivities } from './bids.js';
 import { createLifecycleActivities, type Notifier } from './lifecycle.js';
 import { createMeetingActivities } from './meetings.js';
+import { createRoundActivities } from './rounds.js';
 import { createScoringActivities } from './scoring.js';
 
 export interface ActivityDeps {
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createLifecycleActivities(deps),
     ...createScoringActivities(deps),
     ...createMeetingActivities(deps),
+    ...createRoundActivities(deps),
   };
 }
 

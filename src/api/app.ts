@@ -12,6 +12,7 @@ import { adminRouter } from './routes/admin.js';
 import { meetingsRouter } from './routes/meetings.js';
 import { reviewsRouter } from './routes/reviews.js';
 import { trailRouter } from './routes/trail.js';
+import { roundsRouter } from './routes/rounds.js';
 import { docsRouter } from './docs.js';
 import { requireUser } from './auth.js';
 
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', reviewsRouter());
   app.route('/', meetingsRouter());
   app.route('/', trailRouter());
+  app.route('/', roundsRouter());
   app.route('/', adminRouter());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
@@ -75,6 +77,7 @@ export function createApp(deps: AppDeps) {
       { name: 'Evaluation hub', description: 'Review queue and review steps' },
       { name: 'Assembly', description: 'CCP Assembly meetings, votes and decisions' },
       { name: 'Decision trail', description: 'Who decided what, when, and why: query, export, verify' },
+      { name: 'Funding rounds', description: 'Allocation within a budget envelope, what-if runs, finance confirmation' },
       { name: 'Finance', description: 'Money supported and committed' },
       { name: 'Admin', description: 'Users, tokens, configuration' },
     ],

@@ -28,6 +28,15 @@ export const meetingItemParams = meetingIdParam.extend({
 
 const text = (max: number, what: string) => z.string().trim().min(1, `${what} is required`).max(max, `must be at most ${max} characters`);
 
+/** Integer pence, from the extended z (never .openapi() on a domain schema: it may predate the extension). */
+export const penceField = (description: string) =>
+  z
+    .number()
+    .int('must be a whole number of pence')
+    .min(0, 'must not be negative')
+    .max(Number.MAX_SAFE_INTEGER, 'is too large')
+    .openapi({ description });
+
 export const pageQuery = z.object({
   page: z.coerce.number().int().min(1).default(1).openapi({ example: 1 }),
   pageSize: z.coerce.number().int().min(1).max(100).default(25).openapi({ example: 25 }),

@@ -252,3 +252,38 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] })],
 );
+
+/** Funding rounds as their workflows last reported them. */
+export const fundingRounds = pgTable('funding_rounds', {
+  id: text('id').primaryKey(),
+  title: text('title').notNull(),
+  financialYear: text('financial_year').notNull(),
+  envelopePence: pence('envelope_pence').notNull(),
+  subEnvelopes: jsonb('sub_envelopes').notNull(),
+  opensAt: instant('opens_at').notNull(),
+  closesAt: instant('closes_at').notNull(),
+  state: text('state').notNull(),
+  status: jsonb('status').notNull().default(sql`'{}'::jsonb`),
+  updatedAt: instant('updated_at').notNull(),
+  projectionVersion: integer('projection_version').notNull(),
+});
+
+/**
+ * Every allocation a round ran: the exact inputs (bids, scores, costs, commitments) and the
+ * result with each bid's reason, so anyone can see years later why each pound went where.
+ */
+export const roundAllocations = pgTable(
+  'round_allocations',
+  {
+    roundId: text('round_id').notNull(),
+    version: integer('version').notNull(),
+    input: jsonb('input').notNull(),
+    result: jsonb('result').notNull(),
+    runBy: text('run_by').notNull(),
+    reason: text('reason').notNull(),
+    runAt: instant('run_at').notNull(),
+    confirmedBy: text('confirmed_by'),
+    confirmedAt: instant('confirmed_at'),
+  },
+  (t) => [primaryKey({ columns: [t.roundId, t.version] })],
+);

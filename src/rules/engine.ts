@@ -19,6 +19,7 @@ export { deriveFacts, type HubRatings, type ScoringFacts } from './facts.js';
 export {
   DEFAULT_RULE_SET_ID,
   defaultRuleSet,
+  isDraft,
   listRuleSets,
   loadRuleSet,
   parseRuleSet,

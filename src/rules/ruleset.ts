@@ -111,6 +111,8 @@ export const ruleSetSchema = z
     id: z.string().regex(ID_PATTERN, 'must be kebab-case, such as nw-clinical-prioritisation'),
     version: z.string().regex(VERSION_PATTERN, 'must be major.minor.patch, such as 1.0.0'),
     title: text,
+    /** A draft is for what-if runs (consultation); it never scores live bids until released. */
+    status: z.enum(['released', 'draft']).optional(),
     effectiveFrom: z.iso.date(),
     description: text,
     criteria: z
@@ -300,10 +302,15 @@ export function listRuleSets(): RuleSetIdentity[] {
   return fileNames().map((f) => loadRuleSet(f.id, f.version).identity);
 }
 
-/** The newest version of a rule set: what a bid is scored with unless it names another. */
+/** Whether a rule set version is a draft: for what-if runs only, never for scoring live bids. */
+export function isDraft(identity: Pick<RuleSetIdentity, 'id' | 'version'>): boolean {
+  return loadRuleSet(identity.id, identity.version).definition.status === 'draft';
+}
+
+/** The newest released version of a rule set: what a bid is scored with unless it names another. */
 export function defaultRuleSet(id: string = DEFAULT_RULE_SET_ID): RuleSetIdentity {
   const newest = listRuleSets()
-    .filter((r) => r.id === id)
+    .filter((r) => r.id === id && !isDraft(r))
     .at(-1);
   if (!newest) throw new UnknownRuleSetError(`there is no rule set with id ${id}`);
   return newest;

@@ -22,6 +22,9 @@ import {
   REVIEW_STEPS,
   RefusalType,
   TERMINAL_BID_STATES,
+  allocationConfirmedSignal,
+  allocationProposedSignal,
+  allocationReleasedSignal,
   allowedActionsQuery,
   assemblyDecisionSignal,
   assignReviewUpdate,
@@ -40,6 +43,8 @@ import {
   recordReviewStepUpdate,
   removedFromAgendaSignal,
   requestRevisionsUpdate,
+  roundBidWithdrawnSignal,
+  roundWorkflowId,
   resubmitUpdate,
   searchAttributes,
   statusQuery,
@@ -95,6 +100,7 @@ export async function bidWorkflow(input: BidWorkflowInput): Promise<BidState> {
   let rescoreWith: { ruleSet?: { id: string; version: string } } | undefined;
   const assembly: AssemblyStatus = { deferrals: 0, decisions: [] };
   let board: BidStatus['board'];
+  let allocation: BidStatus['allocation'];
   const interests: Interest[] = [];
   let withdrawn: BidStatus['withdrawn'];
   /** Counts completed intakes, so a (re)submission's answer waits for its own intake. */
@@ -308,6 +314,7 @@ export async function bidWorkflow(input: BidWorkflowInput): Promise<BidState> {
     score,
     assembly,
     board,
+    allocation,
     interests,
     withdrawn,
     nextActions: roleActions(),
@@ -454,8 +461,17 @@ export async function bidWorkflow(input: BidWorkflowInput): Promise<BidState> {
       withdrawn = { by: person(actor), reason, at: now() };
       moveTo('WITHDRAWN');
       const meetingId = assembly.meetingId;
+      const heldBy = allocation?.provisional ? allocation.roundId : undefined;
       await commit([ev(person(actor), 'applicant', 'bid.withdrawn', { reason }, 'WITHDRAWN', from)]);
       if (meetingId) await signalMeeting(meetingId, 'withdrawn');
+      if (heldBy) {
+        // The round reruns its allocation without this bid; the next that fits moves up.
+        try {
+          await getExternalWorkflowHandle(roundWorkflowId(heldBy)).signal(roundBidWithdrawnSignal, { reference });
+        } catch {
+          // The round has finished; its confirmed allocation stands.
+        }
+      }
       return status();
     },
     ({ actor, reason }) => {
@@ -830,6 +846,34 @@ export async function bidWorkflow(input: BidWorkflowInput): Promise<BidState> {
       }, next, from),
     ]);
     await notify('bid.assembly_decision', { roles: ['applicant'], organisation: bid.leadOrganisation }, `CCP Assembly decision on ${reference}: ${decision.outcome}`, decision.reason || decision.conditions.join('; '));
+  });
+
+  // --- Allocation within a funding round
+
+  const inAllocation = () => state === 'ALLOCATION' || state === 'WAITLISTED';
+
+  setHandler(allocationProposedSignal, async ({ roundId, roundTitle, financialYear, version, place }) => {
+    if (!inAllocation()) return;
+    const before = allocation?.roundId === roundId ? allocation.provisional : undefined;
+    allocation = { roundId, roundTitle, financialYear, provisional: { ...place, version }, confirmed: allocation?.confirmed };
+    const changed = !before || before.outcome !== place.outcome || before.rank !== place.rank || before.reason !== place.reason;
+    await commit(changed ? [ev(SYSTEM, 'system', 'allocation.proposed', { roundId, version, ...place })] : []);
+  });
+
+  setHandler(allocationConfirmedSignal, async ({ roundId, roundTitle, financialYear, version, place, confirmedBy }) => {
+    if (!inAllocation()) return;
+    const from = state;
+    const next: BidState = place.outcome === 'funded' ? 'FUNDED' : 'WAITLISTED';
+    allocation = { roundId, roundTitle, financialYear, confirmed: { ...place, version, by: confirmedBy, at: now() } };
+    moveTo(next);
+    await commit([ev(confirmedBy, 'finance', 'allocation.confirmed', { roundId, version, ...place }, next, from)]);
+    await notify('bid.allocation', { roles: ['applicant'], organisation: bid.leadOrganisation }, `${reference}: ${next === 'FUNDED' ? 'funded' : 'waitlisted'} in ${roundTitle}`, place.reason);
+  });
+
+  setHandler(allocationReleasedSignal, async ({ roundId, reason }) => {
+    if (allocation?.roundId !== roundId || !allocation.provisional) return;
+    allocation = allocation.confirmed ? { ...allocation, provisional: undefined } : undefined;
+    await commit([ev(SYSTEM, 'system', 'allocation.released', { roundId, reason })]);
   });
 
   onUpdate(

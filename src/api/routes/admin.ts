@@ -5,7 +5,7 @@ import { asc, desc, eq, and, isNull } from 'drizzle-orm';
 import { activeRuleSet } from '../../activities/scoring.js';
 import { lifecyclePolicy } from '../../config/policy.js';
 import { apiTokens, organisations, ruleSetActivations, users } from '../../db/schema.js';
-import { listRuleSets, loadRuleSet, UnknownRuleSetError } from '../../rules/engine.js';
+import { isDraft, listRuleSets, loadRuleSet, UnknownRuleSetError } from '../../rules/engine.js';
 import { issueToken } from '../../services/auth.js';
 import type { Actor } from '../../shared.js';
 import { ApiError } from '../errors.js';
@@ -198,7 +198,9 @@ export function adminRouter() {
     },
   );
 
-  const ruleSetSchema = z.object({ id: z.string(), version: z.string(), hash: z.string(), active: z.boolean() }).openapi('RuleSet');
+  const ruleSetSchema = z
+    .object({ id: z.string(), version: z.string(), hash: z.string(), active: z.boolean(), draft: z.boolean().openapi({ description: 'A draft is for what-if runs only' }) })
+    .openapi('RuleSet');
 
   router.openapi(
     createRoute({
@@ -211,7 +213,7 @@ export function adminRouter() {
     }),
     async (c) => {
       const active = await activeRuleSet(c.get('deps').db);
-      return c.json({ items: listRuleSets().map((r) => ({ ...r, active: r.id === active.id && r.version === active.version })) }, 200);
+      return c.json({ items: listRuleSets().map((r) => ({ ...r, active: r.id === active.id && r.version === active.version, draft: isDraft(r) })) }, 200);
     },
   );
 
@@ -224,7 +226,7 @@ export function adminRouter() {
       description: 'Bids already scored keep the version they were scored with unless re-scored.',
       security: bearer,
       request: body(z.object({ id: z.string().min(1), version: z.string().min(1), reason: z.string().trim().min(1, 'A reason is required').max(2000) }).strict()),
-      responses: { 200: json(ruleSetSchema, 'Active'), ...errorResponses(400, 401, 403, 404, 413) },
+      responses: { 200: json(ruleSetSchema, 'Active'), ...errorResponses(400, 401, 403, 404, 413, 422) },
     }),
     async (c) => {
       const admin = c.get('user');
@@ -237,8 +239,11 @@ export function adminRouter() {
         if (error instanceof UnknownRuleSetError) throw new ApiError(404, 'not_found', error.message);
         throw error;
       }
+      if (isDraft({ id, version })) {
+        throw new ApiError(422, 'refused', `${id}@${version} is a draft: use it in what-if runs, and release it as a version of its own before it scores bids`);
+      }
       await c.get('deps').db.insert(ruleSetActivations).values({ ruleSetId: id, version, hash, activatedBy: admin.id, reason });
-      return c.json({ id, version, hash, active: true }, 200);
+      return c.json({ id, version, hash, active: true, draft: false }, 200);
     },
   );
 

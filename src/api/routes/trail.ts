@@ -5,6 +5,7 @@ import { financialYearSchema } from '../../domain/bid.js';
 import { AMBITIONS, PLACES } from '../../domain/vocabulary.js';
 import { getVisibleBid } from '../../services/bids.js';
 import { getMeeting } from '../../services/meetings.js';
+import { committedAgainstEnvelopes } from '../../services/rounds.js';
 import { bidTrail, exportTrailCsv, moneyTotals, needFinance, searchTrail, verifyTrail } from '../../services/trail.js';
 import { BID_STATES } from '../../shared.js';
 import { errorResponses } from '../openapi.js';
@@ -174,18 +175,38 @@ export function trailRouter() {
       method: 'get',
       path: '/finance/totals',
       tags: ['Finance'],
-      summary: 'Money supported and committed, recurrent and non-recurrent, per financial year',
-      description: 'Supported: bids the Assembly supported (awaiting the Board, in allocation, waitlisted or funded). Committed: funded bids.',
+      summary: 'Money supported and committed, per financial year and against each envelope',
+      description:
+        'Supported: bids the Assembly supported (awaiting the Board, in allocation, waitlisted or funded). Committed: funded bids. ' +
+        "Envelopes: each confirmed round's envelopes with the money committed against them (earlier rounds' and its own) and what is left.",
       security: bearer,
       request: { query: z.object({ financialYear: z.string().optional().pipe(financialYearSchema.optional()) }) },
       responses: {
-        200: json(z.object({ years: z.array(z.object({ financialYear: z.string(), supported: moneySchema, committed: moneySchema })) }).openapi('MoneyTotals'), 'Totals'),
+        200: json(
+          z
+            .object({
+              years: z.array(z.object({ financialYear: z.string(), supported: moneySchema, committed: moneySchema })),
+              envelopes: z.array(
+                z.object({
+                  roundId: z.string(),
+                  title: z.string(),
+                  financialYear: z.string(),
+                  confirmedAt: z.string(),
+                  envelopes: z.array(z.object({ id: z.string(), label: z.string(), envelopePence: z.number().int(), committedPence: z.number().int(), leftPence: z.number().int() }).loose()),
+                }),
+              ),
+            })
+            .openapi('MoneyTotals'),
+          'Totals',
+        ),
         ...errorResponses(400, 401, 403),
       },
     }),
     async (c) => {
       needFinance(c.get('user'));
-      return c.json({ years: await moneyTotals(c.get('deps').db, c.req.valid('query').financialYear) }, 200);
+      const { financialYear } = c.req.valid('query');
+      const deps = c.get('deps');
+      return c.json({ years: await moneyTotals(deps.db, financialYear), envelopes: await committedAgainstEnvelopes(deps, financialYear) }, 200);
     },
   );
 

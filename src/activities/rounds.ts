@@ -1,0 +1,148 @@
+// Activities of a funding round: gather what it allocates (supported bids with costs in its
+// year, their scores, and money earlier rounds committed), run the allocation, store its exact
+// input and result, and record the round's trail and read model.
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { bidCosts, bids, fundingRounds, roundAllocations } from '../db/schema.js';
+import { allocate, committedBy, type AllocationBid, type AllocationInput, type AllocationResult } from '../domain/allocation.js';
+import type { TrailEventInput } from '../domain/trail.js';
+import type { AllocationSummary, PersonRef, RoundState, RoundWorkflowInput, SubEnvelopeInput } from '../shared.js';
+import { appendEvents } from './trail.js';
+
+export interface AllocationScope {
+  roundId: string;
+  financialYear: string;
+  envelopePence: number;
+  subEnvelopes: SubEnvelopeInput[];
+  /** Bids withdrawn meanwhile, whose read model may lag behind. */
+  exclude?: string[];
+}
+
+export interface Candidate extends AllocationBid {
+  /** The rule set that gave the benefit score, and the score's stored event, for what-if runs. */
+  scoreEventId: string | null;
+}
+
+async function costsOf(db: Db, references: string[]) {
+  const lines = references.length ? await db.select().from(bidCosts).where(inArray(bidCosts.reference, references)) : [];
+  const byReference = new Map<string, AllocationBid['costs'][number][]>();
+  for (const { reference, ...line } of lines) byReference.set(reference, [...(byReference.get(reference) ?? []), line]);
+  return byReference;
+}
+
+/**
+ * What a round allocates: bids the Assembly (or Board) supported, in allocation or waitlisted
+ * from an earlier round, with costs in the round's year and not held by another round; and
+ * what bids already funded take from its envelopes in that year.
+ */
+export async function gatherAllocationInput(db: Db, scope: AllocationScope): Promise<{ input: AllocationInput; candidates: Candidate[] }> {
+  // Held by another round only while that round's proposal stands: a round cancelled or confirmed
+  // says so in its own record before it tells its bids, whose records may lag a moment behind.
+  const heldElsewhere = sql`exists (select 1 from ${fundingRounds} where ${fundingRounds.id} = ${bids.status} -> 'allocation' ->> 'roundId' and ${fundingRounds.id} <> ${scope.roundId} and ${fundingRounds.state} = 'PROPOSED' and (${bids.status} -> 'allocation' -> 'provisional') is not null)`;
+  const rows = await db
+    .select()
+    .from(bids)
+    .where(
+      and(
+        inArray(bids.state, ['ALLOCATION', 'WAITLISTED']),
+        sql`exists (select 1 from ${bidCosts} where ${bidCosts.reference} = ${bids.reference} and ${bidCosts.financialYear} = ${scope.financialYear})`,
+        sql`not (${heldElsewhere})`,
+        scope.exclude?.length ? notInArray(bids.reference, scope.exclude) : undefined,
+      ),
+    );
+  const funded = await db
+    .select()
+    .from(bids)
+    .where(and(eq(bids.state, 'FUNDED'), sql`exists (select 1 from ${bidCosts} where ${bidCosts.reference} = ${bids.reference} and ${bidCosts.financialYear} = ${scope.financialYear})`));
+  const costs = await costsOf(db, [...rows, ...funded].map((r) => r.reference));
+  const toBid = (row: typeof bids.$inferSelect): AllocationBid => ({
+    reference: row.reference,
+    title: row.title,
+    benefitScore: row.benefitScore ?? 0,
+    mustFund: row.mustFund,
+    primaryAmbition: row.primaryAmbition,
+    places: row.places,
+    costs: costs.get(row.reference) ?? [],
+  });
+  const candidates: Candidate[] = rows.map((row) => ({
+    ...toBid(row),
+    scoreEventId: ((row.status as { score?: { eventId?: string } }).score?.eventId) ?? null,
+  }));
+  const input: AllocationInput = {
+    financialYear: scope.financialYear,
+    envelopePence: scope.envelopePence,
+    subEnvelopes: scope.subEnvelopes,
+    committed: committedBy(scope.financialYear, scope.subEnvelopes, funded.map(toBid)),
+    bids: candidates.map(({ scoreEventId: _score, ...bid }) => bid),
+  };
+  return { input, candidates };
+}
+
+export function summarise(result: AllocationResult, meta: { version: number; runAt: string; runBy: PersonRef; reason: string }): AllocationSummary {
+  return {
+    ...meta,
+    places: result.ranking.map((r) => ({ reference: r.reference, outcome: r.outcome, rank: r.rank, reason: r.reason })),
+    cutLine: result.cutLine,
+    envelopes: result.envelopes,
+    mustFundOverrun: result.mustFundOverrun,
+  };
+}
+
+export interface RecordRoundEventsInput {
+  roundId: string;
+  events: TrailEventInput[];
+  projection: { version: number; state: RoundState; status: Record<string, unknown>; updatedAt: string; input: RoundWorkflowInput };
+}
+
+export function createRoundActivities({ db }: { db: Db }) {
+  return {
+    /** Runs the allocation and stores it; a retried attempt returns the stored run. */
+    async proposeAllocation(
+      scope: AllocationScope & { version: number; runBy: PersonRef; reason: string; runAt: string },
+    ): Promise<AllocationSummary> {
+      const meta = { version: scope.version, runAt: scope.runAt, runBy: scope.runBy, reason: scope.reason };
+      const [stored] = await db
+        .select()
+        .from(roundAllocations)
+        .where(and(eq(roundAllocations.roundId, scope.roundId), eq(roundAllocations.version, scope.version)));
+      if (stored) return summarise(stored.result as AllocationResult, meta);
+      const { input } = await gatherAllocationInput(db, scope);
+      const result = allocate(input);
+      await db
+        .insert(roundAllocations)
+        .values({ roundId: scope.roundId, version: scope.version, input, result, runBy: scope.runBy.id, reason: scope.reason, runAt: new Date(scope.runAt) })
+        .onConflictDoNothing();
+      return summarise(result, meta);
+    },
+
+    async confirmRoundAllocation({ roundId, version, confirmedBy, confirmedAt }: { roundId: string; version: number; confirmedBy: string; confirmedAt: string }): Promise<void> {
+      await db
+        .update(roundAllocations)
+        .set({ confirmedBy, confirmedAt: new Date(confirmedAt) })
+        .where(and(eq(roundAllocations.roundId, roundId), eq(roundAllocations.version, version)));
+    },
+
+    async recordRoundEvents({ roundId, events, projection }: RecordRoundEventsInput): Promise<void> {
+      await db.transaction(async (tx) => {
+        await appendEvents(tx, 'round', roundId, events);
+        const { input } = projection;
+        const row = {
+          title: input.title,
+          financialYear: input.financialYear,
+          envelopePence: input.envelopePence,
+          subEnvelopes: input.subEnvelopes,
+          opensAt: new Date(input.opensAt),
+          closesAt: new Date(input.closesAt),
+          state: projection.state,
+          status: projection.status,
+          updatedAt: new Date(projection.updatedAt),
+          projectionVersion: projection.version,
+        };
+        await tx
+          .insert(fundingRounds)
+          .values({ id: roundId, ...row })
+          .onConflictDoUpdate({ target: fundingRounds.id, set: row, setWhere: sql`${fundingRounds.projectionVersion} < excluded.projection_version` });
+      });
+    },
+  };
+}
