@@ -71,6 +71,10 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Z]{2,5}$/, 'must be 2 to 5 capital letters')
     .default('NW'),
+  /** Signs the web pages' session cookies. Embedded starts make one and keep it in DATA_DIR. */
+  SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** How long a web session lasts. */
+  SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(10),
   /** Seed demo organisations and users on an empty database (default: only when embedded). */
   SEED_DEMO: bool.optional(),
 

@@ -15,6 +15,7 @@ import { trailRouter } from './routes/trail.js';
 import { roundsRouter } from './routes/rounds.js';
 import { docsRouter } from './docs.js';
 import { requireUser } from './auth.js';
+import { webRouter } from '../web/app.js';
 
 const PUBLIC = [/^\/health$/, /^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/$/, /^\/app(\/|$)/, /^\/assets\//];
 const isPublic = (path: string) => PUBLIC.some((re) => re.test(path));
@@ -23,6 +24,8 @@ export interface AppDeps {
   db: Db;
   temporal: { client: Client; taskQueue: string };
   config: Config;
+  /** Signs the web pages' session cookies (see src/web/session.ts). */
+  sessionSecret: string;
   log?: (line: string) => void;
 }
 
@@ -50,6 +53,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRouter());
   app.route('/', docsRouter());
+  app.route('/', webRouter(deps));
   app.route('/', bidsRouter());
   app.route('/', reviewsRouter());
   app.route('/', meetingsRouter());

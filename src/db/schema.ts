@@ -287,3 +287,18 @@ export const roundAllocations = pgTable(
   },
   (t) => [primaryKey({ columns: [t.roundId, t.version] })],
 );
+
+/** A bid being written in the web form, a step at a time: kept until it is submitted. */
+export const bidDrafts = pgTable(
+  'bid_drafts',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('bid_drafts_user_idx').on(t.userId)],
+);

@@ -6,6 +6,7 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
 import { ConfigError, shouldSeedDemo, type Config } from '../config.js';
 import { seedDemo } from '../services/demo.js';
+import { resolveSessionSecret } from '../web/session.js';
 import { migrateDatabase, openDatabase, type Database } from '../db/client.js';
 import { seedReferenceData } from '../db/seed.js';
 import { createLogger, type Logger } from './log.js';
@@ -110,6 +111,7 @@ export async function startSystem(config: Config, options: SystemOptions, logger
         db: database.db,
         temporal: { client: temporal.client, taskQueue: config.TEMPORAL_TASK_QUEUE },
         config,
+        sessionSecret: await resolveSessionSecret(config),
         log: logger.error,
       });
       const server = await new Promise<ServerType>((resolve, reject) => {

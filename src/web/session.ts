@@ -1,0 +1,129 @@
+// Web sessions: a signed, HTTP-only cookie naming the API token the person signed in with, so
+// revoking the token ends the session too; and a double-submit CSRF token for every form.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { and, eq, gt, isNull, or } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, getSignedCookie, setCookie, setSignedCookie } from 'hono/cookie';
+import { ConfigError, type Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import { apiTokens, users } from '../db/schema.js';
+import { actorOf, type AuthUser } from '../services/auth.js';
+
+export const SESSION_COOKIE = 'cp_session';
+const CSRF_COOKIE = 'cp_csrf';
+const FLASH_COOKIE = 'cp_flash';
+
+/** The session secret: configured, or for an embedded start made once and kept in DATA_DIR. */
+export async function resolveSessionSecret(config: Config): Promise<string> {
+  if (config.SESSION_SECRET) return config.SESSION_SECRET;
+  if (config.DATABASE_URL) {
+    throw new ConfigError(['SESSION_SECRET: required with DATABASE_URL (production); at least 32 random characters, the same for every API process']);
+  }
+  const file = path.resolve(config.DATA_DIR, 'session-secret');
+  try {
+    const existing = (await readFile(file, 'utf8')).trim();
+    if (existing.length >= 32) return existing;
+  } catch {
+    // Not made yet.
+  }
+  const secret = randomBytes(32).toString('base64url');
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return secret;
+}
+
+const secure = (c: Context) => new URL(c.req.url).protocol === 'https:';
+
+export async function startSession(c: Context, secret: string, user: AuthUser, hours: number): Promise<void> {
+  const expires = Date.now() + hours * 3_600_000;
+  await setSignedCookie(c, SESSION_COOKIE, `${user.id}|${user.tokenId}|${expires}`, secret, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: secure(c),
+    path: '/',
+    expires: new Date(expires),
+  });
+}
+
+export function endSession(c: Context): void {
+  deleteCookie(c, SESSION_COOKIE, { path: '/' });
+}
+
+/** The signed-in person, if the cookie is genuine, current, and its token and user still valid. */
+export async function sessionUser(c: Context, db: Db, secret: string): Promise<AuthUser | null> {
+  const value = await getSignedCookie(c, secret, SESSION_COOKIE);
+  if (!value) return null;
+  const [userId, tokenId, expires] = value.split('|');
+  if (!userId || !tokenId || !expires || Number(expires) < Date.now()) return null;
+  const now = new Date();
+  const [row] = await db
+    .select({ user: users })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(
+      and(
+        eq(apiTokens.id, tokenId),
+        eq(apiTokens.userId, userId),
+        isNull(apiTokens.revokedAt),
+        or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
+        eq(users.active, true),
+      ),
+    )
+    .limit(1);
+  return row ? { ...actorOf(row.user), email: row.user.email, tokenId } : null;
+}
+
+// CSRF: a random value in an HTTP-only cookie, repeated in each form; a cross-site page can
+// neither read the cookie nor so fill in the field. Hono's csrf() also checks the Origin.
+
+export function csrfToken(c: Context): string {
+  let token = getCookie(c, CSRF_COOKIE);
+  if (!token || !/^[A-Za-z0-9_-]{32,}$/.test(token)) {
+    token = randomBytes(24).toString('base64url');
+    setCookie(c, CSRF_COOKIE, token, { httpOnly: true, sameSite: 'Strict', secure: secure(c), path: '/' });
+  }
+  return token;
+}
+
+export function csrfMatches(c: Context, submitted: unknown): boolean {
+  const cookie = getCookie(c, CSRF_COOKIE);
+  if (!cookie || typeof submitted !== 'string' || submitted.length !== cookie.length) return false;
+  return timingSafeEqual(Buffer.from(cookie), Buffer.from(submitted));
+}
+
+// Flash: one message carried across a redirect (post, redirect, get), signed so it cannot be forged.
+
+export interface Flash {
+  kind: 'success' | 'error';
+  title: string;
+  text?: string;
+}
+
+export async function setFlash(c: Context, secret: string, flash: Flash): Promise<void> {
+  await setSignedCookie(c, FLASH_COOKIE, Buffer.from(JSON.stringify(flash)).toString('base64url'), secret, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: secure(c),
+    path: '/',
+    maxAge: 60,
+  });
+}
+
+export async function takeFlash(c: Context, secret: string): Promise<Flash | undefined> {
+  const value = await getSignedCookie(c, secret, FLASH_COOKIE);
+  if (!value) return undefined;
+  deleteCookie(c, FLASH_COOKIE, { path: '/' });
+  try {
+    return JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Flash;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A keyed digest, for anything else that must not be forged (e.g. a draft's id). */
+export function sign(secret: string, value: string): string {
+  return createHmac('sha256', secret).update(value).digest('base64url');
+}

@@ -1,0 +1,21 @@
+// Progressive enhancement: the pages work without JavaScript; with it, the NHS design system's
+// components start (menus, error summary focus), and parts marked data-live refresh themselves.
+document.body.classList.add('js-enabled');
+if ('noModule' in HTMLScriptElement.prototype) document.body.classList.add('nhsuk-frontend-supported');
+
+import('/assets/nhsuk/nhsuk-frontend.min.js').then(({ initAll }) => initAll());
+
+// <div data-live="/app/..." data-live-every="5"> is replaced, every few seconds, by the HTML
+// fragment its URL returns: attendance and quorum during a meeting, for instance.
+for (const region of document.querySelectorAll('[data-live]')) {
+  const every = Number(region.getAttribute('data-live-every') || 5) * 1000;
+  const refresh = async () => {
+    try {
+      const res = await fetch(region.getAttribute('data-live'), { headers: { accept: 'text/html' }, credentials: 'same-origin' });
+      if (res.ok) region.innerHTML = await res.text();
+    } catch {
+      // Offline for a moment: the next tick tries again.
+    }
+  };
+  setInterval(refresh, every);
+}

@@ -1,0 +1,75 @@
+// End-to-end tests in a real browser: the app served over real HTTP on a free port, Debian's
+// Chromium driven by playwright-core, an axe check on every page, screenshots as artifacts.
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import { serve, type ServerType } from '@hono/node-server';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { TestContext } from '../helpers/context.js';
+
+export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots', import.meta.url));
+
+/** Chromium from CHROMIUM_PATH, or Debian's package (.ci/run installs it). */
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export interface Web {
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startWeb(ctx: TestContext): Promise<Web> {
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: ctx.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  // As root in CI, Chromium needs --no-sandbox; the rest keep it off a network it cannot reach.
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    browser,
+    close: async () => {
+      await browser.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A fresh browser context (its own cookies) signed in as this demo user, by their token. */
+export async function signedInPage(web: Web, ctx: TestContext, userId: string): Promise<Page> {
+  const context = await web.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+  const page = await context.newPage();
+  await page.goto(`${web.url}/app/sign-in`);
+  await page.getByLabel('Your API token').fill(ctx.tokens[userId]!);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/app/sign-in'));
+  return page;
+}
+
+/** No serious or critical WCAG 2.2 A or AA violation on the page as it stands. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')}`);
+  expect(bad, `accessibility of ${what}`).toEqual([]);
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** The text of the page's error summary or notification banner: what a person reads first. */
+export async function message(page: Page): Promise<string> {
+  const region = page.locator('.nhsuk-error-summary, .nhsuk-notification-banner').first();
+  return (await region.innerText()).replace(/\s+/g, ' ').trim();
+}
