@@ -3,7 +3,7 @@
 // starts, so a bid in flight keeps the rules it started under.
 import { z } from 'zod';
 import type { Config } from '../config.js';
-import type { DurationSpec } from '../domain/durations.js';
+import type { PolicySnapshot } from '../shared.js';
 import policyJson from './lifecycle-policy.json' with { type: 'json' };
 
 const policyFileSchema = z.object({
@@ -27,17 +27,8 @@ const policyFileSchema = z.object({
 
 export type LifecyclePolicyFile = z.infer<typeof policyFileSchema>;
 
-export interface LifecyclePolicy extends Omit<LifecyclePolicyFile, 'description'> {
-  deadlines: {
-    hubReview: DurationSpec;
-    returnedLapse: DurationSpec;
-    revision: DurationSpec;
-    chairsAction: DurationSpec;
-    agendaClose: DurationSpec;
-  };
-  reminderFraction: number;
-  activityTimeoutMs: number;
-}
+/** The snapshot a workflow takes: the file's numbers, the environment's deadlines. */
+export type LifecyclePolicy = PolicySnapshot;
 
 const file = policyFileSchema.parse(policyJson);
 

@@ -19,6 +19,7 @@ import {
   type MeetingWorkflowInput,
 } from '../shared.js';
 import type { ServiceDeps } from './bids.js';
+import { firstRecord } from './records.js';
 
 export type MeetingDeps = ServiceDeps & { config: Pick<Config, 'REFERENCE_PREFIX' | 'DEADLINE_AGENDA_CLOSE' | 'EXTRA_BANK_HOLIDAYS'> };
 
@@ -65,13 +66,9 @@ export async function scheduleMeeting(
     if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ApiError(409, 'meeting_exists', `Meeting ${meetingId} exists already`);
     throw error;
   }
-  // The workflow records itself within moments; answer once it has, so a list shows it at once.
-  for (let waited = 0; waited < 10_000; waited += 50) {
-    const [row] = await deps.db.select({ status: meetings.status }).from(meetings).where(eq(meetings.id, meetingId)).limit(1);
-    if (row) return row.status as MeetingStatus;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return deps.temporal.client.workflow.getHandle(meetingWorkflowId(meetingId)).query(meetingStatusQuery);
+  // Answer once the workflow has recorded itself, so a list shows the meeting at once.
+  const recorded = await firstRecord(async () => (await deps.db.select({ status: meetings.status }).from(meetings).where(eq(meetings.id, meetingId)).limit(1))[0]);
+  return recorded ? (recorded.status as MeetingStatus) : deps.temporal.client.workflow.getHandle(meetingWorkflowId(meetingId)).query(meetingStatusQuery);
 }
 
 export async function listMeetings(deps: MeetingDeps, user: Actor) {

@@ -21,20 +21,14 @@ import {
   type SubEnvelopeInput,
 } from '../shared.js';
 import type { ServiceDeps } from './bids.js';
+import { firstRecord } from './records.js';
 
 const needRole = (user: Actor, action: string, ...roles: string[]) => {
   if (!roles.some((r) => user.roles.includes(r as never))) throw new ApiError(403, 'forbidden', `Only ${roles.join(' or ')} may ${action}`, { rule: 'role' });
 };
 
-export interface RoundCreate {
-  roundId?: string;
-  title: string;
-  financialYear: string;
-  envelopePence: number;
-  subEnvelopes: SubEnvelopeInput[];
-  opensAt: string;
-  closesAt: string;
-}
+/** What the admin gives to open a round: the workflow's input, its id optional. */
+export type RoundCreate = Omit<RoundWorkflowInput, 'version' | 'createdBy' | 'roundId'> & { roundId?: string };
 
 const slug = (text: string) =>
   text
@@ -74,12 +68,9 @@ export async function openRound(deps: ServiceDeps, user: Actor, round: RoundCrea
     if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ApiError(409, 'round_exists', `Funding round ${roundId} exists already`);
     throw error;
   }
-  for (let waited = 0; waited < 10_000; waited += 50) {
-    const [row] = await deps.db.select({ status: fundingRounds.status }).from(fundingRounds).where(eq(fundingRounds.id, roundId));
-    if (row) return row.status as RoundStatus;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return deps.temporal.client.workflow.getHandle(roundWorkflowId(roundId)).query(roundStatusQuery);
+  // Answer once the workflow has recorded itself, so a list shows the round at once.
+  const recorded = await firstRecord(async () => (await deps.db.select({ status: fundingRounds.status }).from(fundingRounds).where(eq(fundingRounds.id, roundId)))[0]);
+  return recorded ? (recorded.status as RoundStatus) : deps.temporal.client.workflow.getHandle(roundWorkflowId(roundId)).query(roundStatusQuery);
 }
 
 export async function listRounds(deps: ServiceDeps, user: Actor) {

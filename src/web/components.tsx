@@ -386,32 +386,25 @@ export const Form: FC<PropsWithChildren<{ action: string; csrf: string; id?: str
   </form>
 );
 
+const PageLink: FC<{ direction: 'previous' | 'next'; href: string; label: string }> = ({ direction, href, label }) => (
+  <li class={`nhsuk-pagination-item--${direction}`}>
+    <a class={`nhsuk-pagination__link nhsuk-pagination__link--${direction === 'previous' ? 'prev' : 'next'}`} href={href} rel={direction === 'previous' ? 'prev' : 'next'}>
+      <span class="nhsuk-pagination__title">
+        {direction === 'previous' ? 'Previous' : 'Next'}
+        <span class="nhsuk-u-visually-hidden"> page</span>
+      </span>
+      <span class="nhsuk-u-visually-hidden">:</span>
+      <span class="nhsuk-pagination__page">{label}</span>
+    </a>
+  </li>
+);
+
 export const Pagination: FC<{ previous?: { href: string; label: string }; next?: { href: string; label: string } }> = ({ previous, next }) =>
   previous || next ? (
     <nav class="nhsuk-pagination" role="navigation" aria-label="Pagination">
       <ul class="nhsuk-list nhsuk-pagination__list">
-        {previous ? (
-          <li class="nhsuk-pagination-item--previous">
-            <a class="nhsuk-pagination__link nhsuk-pagination__link--prev" href={previous.href} rel="prev">
-              <span class="nhsuk-pagination__title">
-                Previous<span class="nhsuk-u-visually-hidden"> page</span>
-              </span>
-              <span class="nhsuk-u-visually-hidden">:</span>
-              <span class="nhsuk-pagination__page">{previous.label}</span>
-            </a>
-          </li>
-        ) : null}
-        {next ? (
-          <li class="nhsuk-pagination-item--next">
-            <a class="nhsuk-pagination__link nhsuk-pagination__link--next" href={next.href} rel="next">
-              <span class="nhsuk-pagination__title">
-                Next<span class="nhsuk-u-visually-hidden"> page</span>
-              </span>
-              <span class="nhsuk-u-visually-hidden">:</span>
-              <span class="nhsuk-pagination__page">{next.label}</span>
-            </a>
-          </li>
-        ) : null}
+        {previous ? <PageLink direction="previous" {...previous} /> : null}
+        {next ? <PageLink direction="next" {...next} /> : null}
       </ul>
     </nav>
   ) : null;

@@ -1,9 +1,8 @@
 // One durable workflow per bid, id `bid-<reference>`: intake, evaluation hub review, scoring,
 // the CCP Assembly and the routing after it. Every human action is an update whose validator
 // checks role, conflict of interest and state, so a refused action never enters history.
-import { onUpdate } from './handlers.js';
+import { SYSTEM, onUpdate, person, refuse } from './handlers.js';
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
@@ -72,15 +71,9 @@ import {
 
 const setup = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } });
 
-const SYSTEM: PersonRef = { id: 'system', name: 'Clinical prioritisation service', organisation: 'NWICB' };
 const STAFF_ROLES: Role[] = ['evaluator', 'hub_lead', 'assembly_member', 'assembly_chair', 'finance', 'admin'];
 
-const person = (actor: Actor): PersonRef => ({ id: actor.id, name: actor.name, organisation: actor.organisation });
 
-/** Refuses an action: the type says how (forbidden, wrong state...), the rule says which check. */
-function refuse(type: string, message: string, rule = 'action_rules'): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: [{ rule }] });
-}
 
 /** Guards run in two modes: for a person (everything) or for a role (state and role only). */
 type Mode = 'person' | 'role';

@@ -1,9 +1,8 @@
 // One workflow per CCP Assembly meeting, id `meeting-<id>`: the agenda closes, the chair opens
 // the meeting and records who is present, members declare interests and vote, the chair
 // decides each item within quorum, and every decision goes to its bid's workflow.
-import { onUpdate } from './handlers.js';
+import { SYSTEM, onUpdate, person, refuse } from './handlers.js';
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
@@ -49,14 +48,8 @@ import {
 
 const setup = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } });
 
-const SYSTEM: PersonRef = { id: 'system', name: 'Clinical prioritisation service', organisation: 'NWICB' };
-const person = (actor: Actor): PersonRef => ({ id: actor.id, name: actor.name, organisation: actor.organisation });
 const VOTING_ROLES: Role[] = ['assembly_member', 'assembly_chair'];
 
-/** Refuses an action: the type says how (forbidden, wrong state...), the rule says which check. */
-function refuse(type: string, message: string, rule = 'action_rules'): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: [{ rule }] });
-}
 
 export async function meetingWorkflow(input: MeetingWorkflowInput): Promise<MeetingState> {
   const { meetingId, title } = input;

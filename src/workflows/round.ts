@@ -1,11 +1,11 @@
 // One workflow per funding round, id `round-<id>`: allocation within the round's envelope runs
 // when finance asks or the round closes, each bid learns its provisional place, a withdrawal
 // reruns it, and finance's confirmation turns the proposal into commitments (FUNDED/WAITLISTED).
-import { ApplicationFailure, allHandlersFinished, condition, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { TrailEventInput } from '../domain/trail.js';
 import type { Role } from '../domain/vocabulary.js';
-import { onUpdate } from './handlers.js';
+import { SYSTEM, onUpdate, person, refuse } from './handlers.js';
 import {
   ROUND_ACTIONS,
   RefusalType,
@@ -31,12 +31,7 @@ import {
 
 const setup = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumInterval: '30 seconds' } });
 
-const SYSTEM: PersonRef = { id: 'system', name: 'Clinical prioritisation service', organisation: 'NWICB' };
-const person = (actor: Actor): PersonRef => ({ id: actor.id, name: actor.name, organisation: actor.organisation });
 
-function refuse(type: string, message: string, rule = 'action_rules'): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: [{ rule }] });
-}
 
 export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundState> {
   const { roundId, title, financialYear } = input;
