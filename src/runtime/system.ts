@@ -77,7 +77,8 @@ export async function startSystem(config: Config, options: SystemOptions, logger
     stack.push({ name: `the database (${database.kind})`, stop: () => database.close() });
     await migrateDatabase(database, config.DATABASE_URL);
     await seedReferenceData(database.db);
-    if (shouldSeedDemo(config)) await seedDemo(database.db, config, logger.info);
+    // The process that serves people seeds the demo, so its token file is where they sign in.
+    if (options.api && shouldSeedDemo(config)) await seedDemo(database.db, config, logger.info);
     logger.info(`Database ready: ${database.kind} at ${database.location}`);
 
     const temporal = options.embedded ? await openTemporal(config, logger.info) : await connectTemporal(config);
