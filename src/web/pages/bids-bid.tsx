@@ -1,0 +1,302 @@
+// One bid's page: where it is and what it waits for, what you may do, what is missing or asked
+// for, its answers, its score, the decisions on it, its place in a funding round, and its story.
+import type { Child, FC } from 'hono/jsx';
+import type { BidSubmission } from '../../domain/bid.js';
+import type { ScoreResult } from '../../rules/engine.js';
+import { toApiError } from '../../api/errors.js';
+import { allowedBidActions, getBidStatusFromWorkflow, getVisibleBid, type BidView } from '../../services/bids.js';
+import { scoreResult } from '../../services/scores.js';
+import { bidTrail } from '../../services/trail.js';
+import { canSee, seesEverything } from '../../services/visibility.js';
+import type { AssemblyDecision, BidAction, BidStatus } from '../../shared.js';
+import { render, signedIn, type WebApp } from '../app.js';
+import { Form, InsetText, StateTag, SummaryList, WarningCallout } from '../components.js';
+import { date, dateTime, money } from '../format.js';
+import { ScoreBreakdown } from '../score.js';
+import { BidAnswers, type OrganisationNames } from './bids-answers.js';
+import { PageHeading, SubmitOnce, listOrganisations, namesOf, plainDates, sentenceCase } from './bids-shared.js';
+import { Timeline, actorNames } from './bids-timeline.js';
+
+export interface BidPageProps {
+  bid: BidView;
+  status: BidStatus;
+  actions: BidAction[];
+  csrf: string;
+  score: { result: ScoreResult; scoredAt: string } | null;
+  events: Parameters<typeof Timeline>[0]['events'];
+  people: Record<string, string>;
+  names: OrganisationNames;
+  /** Finance and the admin may download the trail. */
+  canExport: boolean;
+}
+
+/** The deadline that applies in the bid's state, if any. */
+function deadlineRows(status: BidStatus): { key: string; value: string }[] {
+  const rows: { key: string; value: string }[] = [];
+  if (status.state === 'HUB_REVIEW' && status.review?.deadline) rows.push({ key: 'Review due', value: date(status.review.deadline.dueAt) });
+  if (status.state === 'RETURNED' && status.lapseDeadline) rows.push({ key: 'Resubmit by', value: `${date(status.lapseDeadline.dueAt)}, or the bid lapses` });
+  if (status.state === 'AWAITING_REVISION' && status.revisionDeadline) rows.push({ key: 'Answer the revision request by', value: date(status.revisionDeadline.dueAt) });
+  return rows;
+}
+
+const Where: FC<{ bid: BidView; status: BidStatus; names: OrganisationNames }> = ({ bid, status, names }) => (
+  <SummaryList
+    rows={[
+      { key: 'State', value: <StateTag state={bid.state} /> },
+      { key: 'Waiting for', value: sentenceCase(plainDates(status.waitingFor)) },
+      ...deadlineRows(status),
+      { key: 'Lead organisation', value: names[bid.leadOrganisation] ?? bid.leadOrganisation },
+      { key: 'Total asked for', value: money(bid.totals.totalPence) },
+      { key: 'Submitted', value: date(bid.submittedAt) },
+      { key: 'Last change', value: dateTime(bid.updatedAt) },
+    ]}
+  />
+);
+
+/**
+ * Where each action the workflow allows is done, other than resubmitting (a button here). The
+ * review, moderation, chair's action, Board and re-score pages belong to the hub's and finance's
+ * areas; several review actions share one page.
+ */
+const ACTION_LINKS: Partial<Record<BidAction, { path: string; text: string }>> = {
+  withdraw: { path: 'withdraw', text: 'Withdraw this bid' },
+  declareInterest: { path: 'interest', text: 'Declare an interest in this bid' },
+  takeReview: { path: 'review', text: 'Review this bid' },
+  assignReview: { path: 'review', text: 'Review this bid' },
+  recordReviewStep: { path: 'review', text: 'Review this bid' },
+  recordRating: { path: 'review', text: 'Review this bid' },
+  completeReview: { path: 'review', text: 'Review this bid' },
+  requestRevisions: { path: 'review', text: 'Review this bid' },
+  moderate: { path: 'moderate', text: "Moderate the evaluators' ratings" },
+  chairsAction: { path: 'chairs-action', text: "Take chair's action" },
+  recordBoardDecision: { path: 'board-decision', text: "Record the ICB Board's decision" },
+  rescore: { path: 'rescore', text: 'Re-score this bid' },
+};
+
+/** The actions the bid's workflow says this person may take now, each as a button or link. */
+const WhatYouCanDo: FC<{ reference: string; actions: BidAction[]; csrf: string }> = ({ reference, actions, csrf }) => {
+  // One link per page, however many of its actions are allowed.
+  const links = [...new Map(actions.flatMap((a) => ACTION_LINKS[a] ?? []).map((link) => [link.path, link])).values()];
+  return (
+    <>
+      <h2>What you can do</h2>
+      {actions.includes('resubmit') ? (
+        <Form action={`/app/bids/${reference}/resubmit`} csrf={csrf}>
+          <p>Change what is needed and send the bid again. The form starts with the bid as you last submitted it.</p>
+          <SubmitOnce>Resubmit the bid</SubmitOnce>
+        </Form>
+      ) : null}
+      {links.length ? (
+        <ul class="nhsuk-list">
+          {links.map((l) => (
+            <li>
+              <a href={`/app/bids/${reference}/${l.path}`}>{l.text}</a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {!links.length && !actions.includes('resubmit') ? <p>There is nothing for you to do on this bid at the moment.</p> : null}
+    </>
+  );
+};
+
+const Missing: FC<{ status: BidStatus }> = ({ status }) =>
+  status.state === 'RETURNED' && status.missing.length ? (
+    <WarningCallout heading="What is missing">
+      <p>Intake returned the bid because:</p>
+      <ul>
+        {status.missing.map((m) => (
+          <li>{sentenceCase(m.message)}</li>
+        ))}
+      </ul>
+      <p>Resubmit it with these{status.lapseDeadline ? ` by ${date(status.lapseDeadline.dueAt)}` : ''}, or it lapses.</p>
+    </WarningCallout>
+  ) : null;
+
+const RevisionRequests: FC<{ status: BidStatus }> = ({ status }) => {
+  const requests = status.review?.revisionRequests ?? [];
+  return requests.length ? (
+    <>
+      <h2>Revision requests</h2>
+      {requests.map((r) => (
+        <InsetText>
+          <p>{r.comments}</p>
+          <p class="nhsuk-body-s">
+            {r.by.name}, {dateTime(r.at)}
+          </p>
+        </InsetText>
+      ))}
+    </>
+  ) : null;
+};
+
+const OUTCOME_LABELS: Record<string, string> = {
+  supported: 'Supported',
+  supported_with_conditions: 'Supported with conditions',
+  deferred: 'Deferred',
+  not_supported: 'Not supported',
+  ratified: "Chair's action ratified",
+  not_ratified: "Chair's action not ratified",
+};
+
+const conditionList = (conditions: string[]): Child =>
+  conditions.length ? (
+    <ul class="nhsuk-list nhsuk-list--bullet">
+      {conditions.map((c) => (
+        <li>{c}</li>
+      ))}
+    </ul>
+  ) : (
+    'None'
+  );
+
+const Decision: FC<{ decision: AssemblyDecision }> = ({ decision }) => (
+  <>
+    <h3>{decision.meetingTitle}</h3>
+    <SummaryList
+      rows={[
+        { key: 'Decision', value: OUTCOME_LABELS[decision.outcome] ?? decision.outcome },
+        { key: 'Conditions', value: conditionList(decision.conditions) },
+        { key: 'Reason', value: decision.reason || 'None given' },
+        { key: 'Votes', value: `${decision.votes.support} support, ${decision.votes.notSupport} do not support, ${decision.votes.abstain} abstain` },
+        { key: 'Recorded by', value: `${decision.decidedBy.name}, ${dateTime(decision.decidedAt)}` },
+      ]}
+    />
+  </>
+);
+
+const Decisions: FC<{ status: BidStatus }> = ({ status }) => {
+  const { decisions, chairsAction } = status.assembly;
+  const board = status.board;
+  if (!decisions.length && !chairsAction && !board) return null;
+  return (
+    <>
+      <h2>Decisions</h2>
+      {chairsAction ? (
+        <>
+          <h3>Chair's action</h3>
+          <SummaryList
+            rows={[
+              { key: 'Decision', value: OUTCOME_LABELS[chairsAction.outcome] ?? chairsAction.outcome },
+              { key: 'Conditions', value: conditionList(chairsAction.conditions) },
+              { key: 'Reason', value: chairsAction.reason },
+              { key: 'Taken by', value: `${chairsAction.by.name}, ${dateTime(chairsAction.at)}` },
+            ]}
+          />
+        </>
+      ) : null}
+      {decisions.map((d) => (
+        <Decision decision={d} />
+      ))}
+      {board ? (
+        <>
+          <h3>ICB Board</h3>
+          <SummaryList
+            rows={[
+              { key: 'Decision', value: board.approved ? 'Approved' : 'Not approved' },
+              { key: 'Minute', value: board.minuteReference },
+              { key: 'Reason', value: board.reason || 'None given' },
+              { key: 'Recorded by', value: `${board.by.name}, ${dateTime(board.at)}` },
+            ]}
+          />
+        </>
+      ) : null}
+    </>
+  );
+};
+
+const Allocation: FC<{ status: BidStatus }> = ({ status }) => {
+  const allocation = status.allocation;
+  const place = allocation?.confirmed ?? allocation?.provisional;
+  if (!allocation || !place) return null;
+  return (
+    <>
+      <h2>Allocation</h2>
+      <SummaryList
+        rows={[
+          { key: 'Funding round', value: `${allocation.roundTitle} (${allocation.financialYear})` },
+          { key: 'Outcome', value: `${place.outcome === 'funded' ? 'Funded' : 'Waitlisted'}${allocation.confirmed ? '' : ' (proposed, not yet confirmed by finance)'}` },
+          { key: 'Rank', value: String(place.rank) },
+          { key: 'Why', value: place.reason },
+          ...(allocation.confirmed ? [{ key: 'Confirmed by', value: `${allocation.confirmed.by.name}, ${dateTime(allocation.confirmed.at)}` }] : []),
+        ]}
+      />
+    </>
+  );
+};
+
+export const BidPage: FC<BidPageProps> = ({ bid, status, actions, csrf, score, events, people, names, canExport }) => (
+  <>
+    <PageHeading caption={`Bid ${bid.reference}`}>{bid.title}</PageHeading>
+    <Where bid={bid} status={status} names={names} />
+    <Missing status={status} />
+    {status.withdrawn ? (
+      <InsetText>
+        <p>
+          Withdrawn by {status.withdrawn.by.name} on {date(status.withdrawn.at)}: {status.withdrawn.reason}
+        </p>
+      </InsetText>
+    ) : null}
+    <WhatYouCanDo reference={bid.reference} actions={actions} csrf={csrf} />
+    <RevisionRequests status={status} />
+    <h2>The bid</h2>
+    <BidAnswers bid={bid.submission as BidSubmission} names={names} headingLevel={3} />
+    {score ? <ScoreBreakdown result={score.result} scoredAt={score.scoredAt} /> : null}
+    <Decisions status={status} />
+    <Allocation status={status} />
+    <h2>What has happened</h2>
+    <Timeline events={events} names={people} />
+    {canExport ? (
+      <p>
+        <a href={`/app/trail/export.csv?reference=${encodeURIComponent(bid.reference)}`}>Download this bid's trail (CSV)</a>
+      </p>
+    ) : null}
+  </>
+);
+
+/** A bid whose intake is still running has no record yet; its workflow says where it is. */
+const InIntake: FC<{ reference: string; title: string }> = ({ reference, title }) => (
+  <>
+    <PageHeading caption={`Bid ${reference}`}>{title}</PageHeading>
+    <SummaryList rows={[{ key: 'State', value: <StateTag state="INTAKE" /> }]} />
+    <p>Intake is checking the bid now. Reload this page in a moment to see where it is.</p>
+  </>
+);
+
+export function registerBidPage(web: WebApp): void {
+  web.get('/app/bids/:reference', async (c) => {
+    const user = signedIn(c);
+    const deps = c.get('deps');
+    const reference = c.req.param('reference');
+    let bid: BidView;
+    try {
+      bid = await getVisibleBid(deps, user, reference);
+    } catch (error) {
+      const running = toApiError(error).status === 404 ? await getBidStatusFromWorkflow(deps, reference) : null;
+      if (!running || !canSee(user, { ...running, status: running })) throw error;
+      return render(c, { title: `${running.title} (${reference})`, current: '/app/bids' }, <InIntake reference={reference} title={running.title} />);
+    }
+    const status = bid.status as unknown as BidStatus;
+    const [actions, events, score, organisations] = await Promise.all([
+      allowedBidActions(deps, user, reference),
+      bidTrail(deps.db, reference),
+      status.score ? scoreResult(deps.db, status.score.eventId) : Promise.resolve(null),
+      listOrganisations(deps.db),
+    ]);
+    return render(
+      c,
+      { title: `${bid.title} (${reference})`, current: '/app/bids' },
+      <BidPage
+        bid={bid}
+        status={status}
+        actions={actions}
+        csrf={c.get('csrf')}
+        score={score}
+        events={events}
+        people={await actorNames(deps.db, events)}
+        names={namesOf(organisations)}
+        canExport={seesEverything(user)}
+      />,
+    );
+  });
+}

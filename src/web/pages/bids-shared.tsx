@@ -1,0 +1,70 @@
+// What the bid pages share: headings with a caption, a submit button that ignores a second
+// click, an error summary whose links may lead to other pages, and the organisations' names.
+import { asc } from 'drizzle-orm';
+import type { Child, FC, PropsWithChildren } from 'hono/jsx';
+import { ApiError } from '../../api/errors.js';
+import type { Db } from '../../db/client.js';
+import { organisations } from '../../db/schema.js';
+import type { AuthUser } from '../../services/auth.js';
+import { date } from '../format.js';
+import type { Organisation } from './bids-form.js';
+
+export const isApplicant = (user: AuthUser) => user.roles.includes('applicant');
+
+/** Only programme teams submit bids: the API's own words for anyone else. */
+export function needApplicant(user: AuthUser): void {
+  if (!isApplicant(user)) throw new ApiError(403, 'forbidden', 'Only a programme team member (applicant) may submit a bid', { rule: 'role' });
+}
+
+/** A page's h1, with a caption above it that says where the page belongs. */
+export const PageHeading: FC<PropsWithChildren<{ caption?: Child }>> = ({ caption, children }) => (
+  <h1 class="nhsuk-heading-l">
+    {caption ? (
+      <span class="nhsuk-caption-l">
+        {caption}
+        <span class="nhsuk-u-visually-hidden"> - </span>
+      </span>
+    ) : null}
+    {children}
+  </h1>
+);
+
+/** A submit button that, with JavaScript, ignores a second click: a bid is sent once. */
+export const SubmitOnce: FC<PropsWithChildren<{ variant?: 'warning' }>> = ({ variant, children }) => (
+  <button class={`nhsuk-button${variant ? ` nhsuk-button--${variant}` : ''}`} data-module="nhsuk-button" data-prevent-double-click="true" type="submit">
+    {children}
+  </button>
+);
+
+/** The NHS error summary, with links that may lead to another page (a step of the form). */
+export const LinkedErrorSummary: FC<{ errors: { href: string; message: string }[] }> = ({ errors }) => (
+  <div class="nhsuk-error-summary" data-module="nhsuk-error-summary">
+    <div role="alert">
+      <h2 class="nhsuk-error-summary__heading">There is a problem</h2>
+      <div class="nhsuk-error-summary__body">
+        <ul class="nhsuk-list nhsuk-error-summary__list">
+          {errors.map((e) => (
+            <li>
+              <a href={e.href}>{e.message}</a>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </div>
+  </div>
+);
+
+/** The organisations of Norfolk and Waveney, by name. */
+export async function listOrganisations(db: Db): Promise<Organisation[]> {
+  return db.select({ code: organisations.code, name: organisations.name }).from(organisations).orderBy(asc(organisations.name));
+}
+
+export const namesOf = (orgs: Organisation[]): Record<string, string> => Object.fromEntries(orgs.map((o) => [o.code, o.name]));
+
+/**
+ * The workflows write times as ISO instants inside their sentences ("lapses 2026-12-01T…Z");
+ * people read dates.
+ */
+export const plainDates = (text: string): string => text.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, (iso) => date(iso));
+
+export const sentenceCase = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
