@@ -1,6 +1,15 @@
 // The evaluation hub's and the CCP Assembly's pages: review queue, review form, moderation, meetings, items, votes, decisions.
 import type { WebApp } from '../app.js';
+import { registerChairsActionPages } from './hub-chairs-action.js';
+import { registerItemPages } from './hub-items.js';
+import { registerMeetingPages } from './hub-meetings.js';
+import { registerModerationPages } from './hub-moderation.js';
+import { registerReviewPages } from './hub-reviews.js';
 
-export function registerHubPages(_web: WebApp): void {
-  // Pages are added here.
+export function registerHubPages(web: WebApp): void {
+  registerReviewPages(web);
+  registerModerationPages(web);
+  registerChairsActionPages(web);
+  registerMeetingPages(web);
+  registerItemPages(web);
 }
