@@ -1,0 +1,363 @@
+// Finance's and the admin's pages in a real browser: opening a funding round through the form,
+// the allocation chart and its table, a what-if that changes nothing, refused and stale
+// confirmations, the decision trail's search, CSV and integrity check, money against the
+// envelope, and the admin's Board decision and re-score on a bid.
+import { parse } from 'csv-parse/sync';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchTrail } from '../../src/services/trail.js';
+import { castVoteUpdate, openMeetingUpdate, recordAttendanceUpdate, recordDecisionUpdate } from '../../src/shared.js';
+import { createTestContext, type TestContext } from '../helpers/context.js';
+import { actions, actor, largeBid, meetingHandle, meetingWithAgenda, reviewToAssembly, smallBid, submit, waitForBid } from '../helpers/lifecycle.js';
+import { expectAccessible, message, screenshot, signedInPage, startWeb, type Web } from './harness.js';
+
+let ctx: TestContext;
+let web: Web;
+let admin: Page;
+let finance: Page;
+let roundUrl: string;
+/** Four bids in allocation (NNUH), one for the ICB Board and one waiting for the Assembly (QEH). */
+const refs: Record<'a' | 'b' | 'c' | 'f' | 'board' | 'rescore', string> = { a: '', b: '', c: '', f: '', board: '', rescore: '' };
+const QUORATE = ['sarah.collins', 'mark.osei', 'aisha.begum', 'peter.novak', 'laura.king', 'ben.carter', 'omar.farouk'];
+const pounds = (n: number) => n * 100;
+
+/** Bids the same in everything but cost, so benefit per pound orders them by whole-life cost. */
+const costing = (thisYear: number, nextYear = 0) =>
+  smallBid({
+    costs: [
+      { financialYear: '2026/27', recurrentPence: pounds(thisYear), nonRecurrentPence: 0 },
+      ...(nextYear ? [{ financialYear: '2027/28', recurrentPence: pounds(nextYear), nonRecurrentPence: 0 }] : []),
+    ],
+  });
+
+/** Today and other days as England's calendar has them, as typed into the date boxes. */
+function londonDay(daysFromToday: number) {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'numeric', year: 'numeric' }).formatToParts(new Date(Date.now() + daysFromToday * 86_400_000));
+  const part = (type: string) => parts.find((p) => p.type === type)!.value;
+  return { day: part('day'), month: part('month'), year: part('year') };
+}
+
+async function fillDate(page: Page, name: string, date: { day: string; month: string; year: string }) {
+  await page.locator(`#${name}-day`).fill(date.day);
+  await page.locator(`#${name}-month`).fill(date.month);
+  await page.locator(`#${name}-year`).fill(date.year);
+}
+
+/** Waits for the page to show this: the outcome of what was just done, not a fixed sleep. */
+const shows = (page: Page, text: string | RegExp) => page.getByText(text).first().waitFor();
+
+/** A table's body rows as text, found by its caption. */
+const tableRows = (page: Page, caption: string) => page.locator('table', { has: page.locator('caption', { hasText: caption }) }).locator('tbody tr').allInnerTexts();
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  web = await startWeb(ctx);
+  // Ranked by benefit per pound of whole-life cost: A (£80k), B (£100k), C (£200k), F (£315k).
+  // In a £200,000 envelope A and B fit, C does not (the cut line), and F's £15,000 this year still fits.
+  refs.a = await submit(ctx, costing(80_000));
+  refs.b = await submit(ctx, costing(100_000));
+  refs.c = await submit(ctx, costing(100_000, 100_000));
+  refs.f = await submit(ctx, costing(15_000, 300_000));
+  refs.board = await submit(
+    ctx,
+    largeBid({
+      leadOrganisation: 'QEH',
+      partnerOrganisations: [],
+      costs: [
+        { financialYear: '2026/27', recurrentPence: pounds(600_000), nonRecurrentPence: 0 },
+        { financialYear: '2027/28', recurrentPence: pounds(500_000), nonRecurrentPence: 0 },
+      ],
+    }),
+  );
+  const toAssembly = [refs.a, refs.b, refs.c, refs.f, refs.board];
+  await Promise.all(toAssembly.map((reference) => reviewToAssembly(ctx, reference)));
+
+  const meetingId = `${ctx.config.REFERENCE_PREFIX.toLowerCase()}-finance`;
+  const agenda = await meetingWithAgenda(ctx, meetingId);
+  // Reaching the Assembly after the agenda closed, this one waits for a later meeting: re-scorable.
+  const rescorable = (async () => {
+    refs.rescore = await submit(ctx, smallBid({ leadOrganisation: 'QEH', partnerOrganisations: [] }));
+    await reviewToAssembly(ctx, refs.rescore);
+  })();
+  const meeting = meetingHandle(ctx, meetingId);
+  const chair = actor('sarah.collins');
+  await meeting.executeUpdate(openMeetingUpdate, { args: [{ actor: chair }] });
+  await meeting.executeUpdate(recordAttendanceUpdate, { args: [{ actor: chair, present: QUORATE }] });
+  for (const item of agenda.items) {
+    for (const member of QUORATE) await meeting.executeUpdate(castVoteUpdate, { args: [{ actor: actor(member), itemId: item.itemId, vote: 'support' }] });
+    await meeting.executeUpdate(recordDecisionUpdate, { args: [{ actor: chair, itemId: item.itemId, outcome: 'supported', conditions: [], reason: 'Supported' }] });
+  }
+  for (const reference of [refs.a, refs.b, refs.c, refs.f]) await waitForBid(ctx, reference, (b) => b.state === 'ALLOCATION', 'allocation');
+  await waitForBid(ctx, refs.board, (b) => b.state === 'AWAITING_BOARD', 'the ICB Board');
+  await rescorable;
+
+  admin = await signedInPage(web, ctx, 'ian.thompson');
+  finance = await signedInPage(web, ctx, 'claire.dawson');
+}, 240_000);
+afterAll(async () => {
+  await web?.close();
+  await ctx?.close();
+});
+
+describe("finance's and the admin's pages", () => {
+  it('lets the admin open a funding round through the form, after showing each mistake on its field', async () => {
+    await admin.goto(`${web.url}/app/rounds`);
+    expect(await admin.locator('main').innerText()).toContain('No funding round has been opened yet.');
+    await expectAccessible(admin, 'the funding rounds list, empty');
+
+    await admin.getByRole('button', { name: 'Open a funding round' }).click();
+    await admin.waitForURL(`${web.url}/app/rounds/new`);
+    await expectAccessible(admin, 'the new round form');
+
+    await admin.getByLabel('Title', { exact: true }).fill('Main round 2026/27');
+    await admin.getByLabel('Financial year').fill('2026/27');
+    await admin.getByLabel('Budget envelope').fill('two hundred thousand');
+    await fillDate(admin, 'opens', londonDay(0));
+    await fillDate(admin, 'closes', londonDay(-1));
+    await admin.getByText('Ring-fence part of the envelope').click();
+    await admin.locator('#sub-0--area').selectOption({ label: 'Ambition: Transforming care in later life' });
+    await admin.locator('#sub-0--amount').fill('50,000');
+    await admin.getByRole('button', { name: 'Open the round' }).click();
+
+    await shows(admin, 'There is a problem');
+    const problems = await message(admin);
+    expect(problems).toContain('Enter the envelope as an amount of money, such as 250,000');
+    expect(problems).toContain('The closing date must be on or after the opening date');
+    expect((await admin.locator('.nhsuk-error-message').allInnerTexts()).map((text) => text.replace(/\s+/g, ' '))).toEqual([
+      'Error: Enter the envelope as an amount of money, such as 250,000',
+      'Error: The closing date must be on or after the opening date',
+    ]);
+    expect(await admin.title()).toMatch(/^Error: Open a funding round/);
+    expect(await admin.getByLabel('Title', { exact: true }).inputValue()).toBe('Main round 2026/27');
+    await expectAccessible(admin, 'the new round form with errors');
+
+    await admin.getByLabel('Budget envelope').fill('200,000');
+    await fillDate(admin, 'closes', londonDay(30));
+    await admin.getByRole('button', { name: 'Open the round' }).click();
+    await admin.waitForURL((url) => /^\/app\/rounds\/[a-z0-9-]+$/.test(url.pathname) && !url.pathname.endsWith('/new'));
+    roundUrl = admin.url();
+    expect(await message(admin)).toContain('The funding round is open');
+    const summary = await admin.locator('.nhsuk-summary-list').innerText();
+    expect(summary).toContain('£200,000');
+    expect(summary).toContain('Transforming care in later life (ambition): £50,000');
+    expect(await admin.locator('.nhsuk-summary-list .nhsuk-tag').innerText()).toBe('Open');
+    await expectAccessible(admin, 'the round page before allocation');
+  });
+
+  it('shows finance the allocation as a chart with its cut line, and the same figures in rank order', async () => {
+    await finance.goto(`${web.url}/app/rounds`);
+    await expectAccessible(finance, 'the funding rounds list');
+    await finance.getByRole('link', { name: 'Main round 2026/27' }).click();
+    await finance.getByLabel('Why are you running it now?').fill('Closing review');
+    await finance.getByRole('button', { name: 'Run the allocation' }).click();
+    await shows(finance, 'Latest allocation: version 1');
+    expect(await message(finance)).toContain('The allocation has been run');
+
+    const chart = finance.getByRole('img', { name: /Allocation chart/ });
+    const svg = await chart.innerHTML();
+    expect(svg).toContain('cp-chart__cut-line');
+    expect(await chart.locator('text', { hasText: 'Cut line: the first bid that did not fit' }).count()).toBe(1);
+    expect(await chart.locator('desc').textContent()).toContain(`The cut line falls at rank 3, ${refs.c}, the first bid that did not fit: £20,000 was left in the envelope.`);
+
+    const rows = await tableRows(finance, 'Bids in rank order');
+    expect(rows).toHaveLength(4);
+    const expected = [
+      [1, refs.a, 'Funded', 'Funded: ranked 1st by benefit per pound; £80,000 needed, £200,000 left'],
+      [2, refs.b, 'Funded', 'Funded: ranked 2nd by benefit per pound; £100,000 needed, £120,000 left'],
+      [3, refs.c, 'Waitlisted', 'Waitlisted: needs £100,000; £20,000 left in the envelope'],
+      [4, refs.f, 'Funded', 'Funded: ranked 4th by benefit per pound; £15,000 needed, £20,000 left'],
+    ] as const;
+    expected.forEach(([rank, reference, outcome, reason], i) => {
+      const cells = rows[i]!.split('\t').map((cell) => cell.trim());
+      expect(cells[0]).toBe(String(rank));
+      expect(cells[1]).toContain(reference);
+      expect(cells[2]).toBe(outcome);
+      expect(cells[6]).toContain(reason);
+    });
+    expect(rows[2]).toContain('Cut line: the first bid that did not fit.');
+    expect(await tableRows(finance, 'Envelopes')).toEqual([
+      expect.stringMatching(/^Overall envelope\s+£200,000\s+£0\s+£195,000\s+£5,000$/),
+      expect.stringMatching(/^Transforming care in later life\s+£50,000\s+£0\s+£0\s+£50,000$/),
+    ]);
+    await expectAccessible(finance, 'the round page after allocation');
+    await screenshot(finance, 'finance-round');
+  });
+
+  it('answers a what-if with a bigger envelope, says nothing changed, and leaves the round as it was', async () => {
+    const before = await finance.locator('#allocation').innerText();
+    const ruleSets = await finance.getByLabel('Rule set').locator('option').allInnerTexts();
+    expect(ruleSets).toContain('nw-clinical-prioritisation version 1.1.0 (draft, for what-if only)');
+
+    await finance.getByLabel('Envelope', { exact: true }).fill('a lot more');
+    await finance.getByRole('button', { name: 'See what would happen' }).click();
+    await shows(finance, 'There is a problem');
+    expect(await message(finance)).toContain('Enter the envelope as an amount of money, such as 1,500,000');
+    await expectAccessible(finance, 'the round page with a what-if error');
+
+    await finance.getByLabel('Envelope', { exact: true }).fill('400,000');
+    await finance.getByRole('button', { name: 'See what would happen' }).click();
+    await shows(finance, 'What if the envelope were £400,000?');
+    expect(await finance.locator('.nhsuk-inset-text').innerText()).toContain('Nothing has been changed.');
+    const summary = await finance.locator('.nhsuk-summary-list').innerText();
+    expect(summary).toContain('3 now; 4 under these settings');
+    expect(summary).toContain('£195,000 now; £295,000 under these settings');
+    expect(summary).toMatch(new RegExp(`Newly funded\\s+${refs.c}`));
+    expect(summary).toContain(`At rank 3, ${refs.c}`);
+    expect(summary).toContain('None: every bid fits');
+    expect(await tableRows(finance, 'Bids whose place would change')).toEqual([expect.stringMatching(new RegExp(`^${refs.c}\\s+Waitlisted, rank 3\\s+Funded, rank 3$`))]);
+    expect(await finance.getByRole('img', { name: /Allocation chart/ }).locator('.cp-chart__bar--waitlisted').count()).toBe(1); // the legend's swatch alone
+    await expectAccessible(finance, 'the what-if page');
+
+    // The same envelope under the consultation draft: scored again from the stored facts.
+    await finance.getByLabel('Envelope', { exact: true }).fill('200,000');
+    await finance.getByLabel('Rule set').selectOption({ label: 'nw-clinical-prioritisation version 1.1.0 (draft, for what-if only)' });
+    await finance.getByRole('button', { name: 'See what would happen' }).click();
+    await shows(finance, 'What if the bids were scored with nw-clinical-prioritisation version 1.1.0?');
+    expect(await finance.locator('.nhsuk-inset-text').innerText()).toContain('Nothing has been changed.');
+
+    await finance.goto(roundUrl);
+    expect(await finance.locator('#allocation').innerText()).toBe(before);
+  });
+
+  it("refuses the admin's confirmation in the workflow's words, and a stale one until finance has reviewed the new version", async () => {
+    await admin.goto(roundUrl);
+    expect(await admin.getByRole('button', { name: 'Confirm this allocation' }).count()).toBe(0);
+    // The admin has no button for it, so post the form as a crafted request would.
+    const csrf = await admin.locator('input[name="_csrf"]').first().getAttribute('value');
+    const posted = await admin.request.post(`${roundUrl}/confirm`, { form: { _csrf: csrf!, version: '1' }, headers: { origin: web.url }, maxRedirects: 0 });
+    expect(posted.status()).toBe(303);
+    await admin.goto(roundUrl);
+    expect(await message(admin)).toBe('Important You cannot do this Only finance may confirm the allocation');
+    await expectAccessible(admin, 'the round page with a refusal');
+
+    // Finance has version 1 on screen while the admin runs the allocation again.
+    await admin.getByLabel('Why are you running it now?').fill('Check after the Board meeting');
+    await admin.getByRole('button', { name: 'Run the allocation again' }).click();
+    await shows(admin, 'Latest allocation: version 2');
+
+    await finance.getByRole('button', { name: 'Confirm this allocation' }).click();
+    await shows(finance, 'Latest allocation: version 2');
+    expect(await message(finance)).toContain('The allocation now stands at version 2, not 1: review it, then confirm that version');
+    await expectAccessible(finance, 'the round page after a stale confirmation');
+
+    await finance.getByRole('button', { name: 'Confirm this allocation' }).click();
+    await shows(finance, 'The allocation has been confirmed');
+    expect(await finance.locator('.nhsuk-summary-list .nhsuk-tag').innerText()).toBe('Confirmed');
+    for (const reference of [refs.a, refs.b, refs.f]) await waitForBid(ctx, reference, (b) => b.state === 'FUNDED', 'funded');
+    await waitForBid(ctx, refs.c, (b) => b.state === 'WAITLISTED', 'waitlisted');
+  });
+
+  it("lets finance search the trail, download what it found as CSV, and check the trail's integrity", async () => {
+    await finance.goto(`${web.url}/app/trail`);
+    expect(await finance.locator('table').count()).toBe(0);
+    await expectAccessible(finance, 'the trail search, before searching');
+
+    await finance.getByLabel('Whole-life cost from').fill('lots');
+    await finance.getByRole('button', { name: 'Search', exact: true }).click();
+    await shows(finance, 'There is a problem');
+    expect(await message(finance)).toContain('Enter the lowest amount as an amount of money, such as 250,000');
+    await expectAccessible(finance, 'the trail search with an error');
+
+    await finance.getByLabel('Whole-life cost from').fill('');
+    await finance.getByLabel('Financial year').fill('2026/27');
+    await finance.getByLabel('Organisation').selectOption('NNUH');
+    await finance.getByLabel('Action starts with').fill('allocation.');
+    await finance.getByRole('button', { name: 'Search', exact: true }).click();
+    await shows(finance, 'Events that match the filters');
+    const rows = await tableRows(finance, 'Events that match the filters');
+    for (const reference of [refs.a, refs.b, refs.c, refs.f]) {
+      expect(rows.filter((r) => r.includes(reference) && r.includes('Allocation confirmed by finance') && r.includes('Claire Dawson'))).toHaveLength(1);
+      expect(rows.filter((r) => r.includes(reference) && r.includes('Provisional place in an allocation')).length).toBeGreaterThan(0);
+    }
+    expect(rows.join('\n')).not.toContain(refs.board);
+    expect(rows.join('\n')).not.toContain(refs.rescore);
+    await expectAccessible(finance, 'the trail search results');
+    await screenshot(finance, 'finance-trail');
+
+    const href = await finance.getByRole('link', { name: /Download as CSV/ }).getAttribute('href');
+    const csv = await finance.request.get(`${web.url}${href}`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-disposition']).toMatch(/^attachment; filename="decision-trail-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const records = parse<Record<string, string>>(await csv.text(), { columns: true });
+    expect(records.length).toBe(rows.length);
+    for (const reference of [refs.a, refs.b, refs.c, refs.f]) {
+      expect(records.filter((r) => r.bid_reference === reference && r.action === 'allocation.confirmed' && r.actor_id === 'claire.dawson')).toHaveLength(1);
+    }
+    expect(records.every((r) => r.action?.startsWith('allocation.'))).toBe(true);
+
+    // Without the action filter the bids' whole histories match: a page at a time, by cursor.
+    const total = (await searchTrail(ctx.db, { financialYear: '2026/27', organisation: 'NNUH' }, 0, 10_000)).items.length;
+    expect(total).toBeGreaterThan(50);
+    await finance.getByLabel('Action starts with').fill('');
+    await finance.getByRole('button', { name: 'Search', exact: true }).click();
+    await shows(finance, '50 events, oldest first; there are more on the next page.');
+    await finance.getByRole('link', { name: /Next/ }).click();
+    await shows(finance, `${Math.min(total - 50, 50)} events, oldest first`);
+    expect(await tableRows(finance, 'Events that match the filters')).toHaveLength(Math.min(total - 50, 50));
+
+    await finance.getByRole('button', { name: "Check the trail's integrity" }).click();
+    await shows(finance, 'The decision trail is intact');
+    expect(await finance.locator('.nhsuk-summary-list').innerText()).toMatch(/Events checked\s+\d+/);
+    expect(await finance.locator('.nhsuk-summary-list').innerText()).toContain('Intact: every chain holds');
+    await expectAccessible(finance, 'the trail verification');
+  });
+
+  it('shows finance money supported and committed per year, and committed against the envelope', async () => {
+    await finance.goto(`${web.url}/app/finance`);
+    expect(await tableRows(finance, '2026/27')).toContainEqual(expect.stringMatching(/^Committed\s+£195,000\s+£0\s+£195,000\s+3$/));
+    expect(await tableRows(finance, '2027/28')).toContainEqual(expect.stringMatching(/^Committed\s+£300,000\s+£0\s+£300,000\s+1$/));
+    expect(await tableRows(finance, 'Main round 2026/27')).toEqual([
+      expect.stringMatching(/^Overall envelope\s+£200,000\s+£195,000\s+£5,000$/),
+      expect.stringMatching(/^Transforming care in later life\s+£50,000\s+£0\s+£50,000$/),
+    ]);
+    await expectAccessible(finance, 'the money page');
+    await screenshot(finance, 'finance-money');
+  });
+
+  it("lets the admin record the ICB Board's decision and re-score a bid, each form checked first", async () => {
+    await admin.goto(`${web.url}/app/bids/${refs.a}/board-decision`);
+    expect(await admin.locator('.nhsuk-inset-text').innerText()).toContain('There is no Board decision to record');
+
+    await admin.goto(`${web.url}/app/bids/${refs.board}/board-decision`);
+    await expectAccessible(admin, 'the Board decision form');
+    await admin.getByRole('button', { name: 'Record the decision' }).click();
+    await shows(admin, 'There is a problem');
+    expect(await admin.locator('.nhsuk-error-summary li').allInnerTexts()).toEqual([
+      'Select whether the ICB Board approved the bid',
+      "Enter the Board minute's reference",
+      "Enter the Board's reasons",
+    ]);
+    await expectAccessible(admin, 'the Board decision form with errors');
+    await admin.getByLabel('No', { exact: true }).check();
+    await admin.getByLabel("The Board minute's reference").fill('ICB Board 12 March 2027, minute 7.3');
+    await admin.getByLabel("The Board's reasons").fill('Not affordable within the system plan this year');
+    await admin.getByRole('button', { name: 'Record the decision' }).click();
+    await shows(admin, "The ICB Board's decision has been recorded");
+    expect(await admin.locator('.nhsuk-inset-text').innerText()).toContain('The ICB Board did not approve this bid (minute ICB Board 12 March 2027, minute 7.3)');
+    expect(await admin.locator('.nhsuk-summary-list .nhsuk-tag').innerText()).toBe('Not supported');
+
+    await admin.goto(`${web.url}/app/bids/${refs.rescore}/rescore`);
+    const offered = await admin.getByLabel('Rule set').locator('option').allInnerTexts();
+    expect(offered).toContain('nw-clinical-prioritisation version 1.0.0');
+    expect(offered.join('\n')).not.toContain('1.1.0');
+    await expectAccessible(admin, 'the re-score form');
+    await admin.getByLabel('Why re-score this bid?').fill('The hub corrected a rating after review');
+    await admin.getByRole('button', { name: 'Re-score the bid' }).click();
+    await shows(admin, 'The bid has been re-scored');
+    expect(await actions(ctx, refs.rescore)).toContain('scoring.rescore_requested');
+    await expectAccessible(admin, 'the re-score form after re-scoring');
+  });
+
+  it('shows a clear refusal to anyone outside finance and the admin', async () => {
+    const applicant = await signedInPage(web, ctx, 'amira.hassan');
+    const refused = await applicant.goto(`${web.url}/app/trail`);
+    expect(refused?.status()).toBe(403);
+    expect(await applicant.locator('h1').innerText()).toBe('You cannot do this');
+    expect(await applicant.locator('main').innerText()).toContain('Only ICB finance and the admin query the whole decision trail');
+    await expectAccessible(applicant, 'the refusal page');
+
+    const notAdmin = await finance.goto(`${web.url}/app/rounds/new`);
+    expect(notAdmin?.status()).toBe(403);
+    expect(await finance.locator('main').innerText()).toContain('Only admin may open a funding round');
+  });
+});
