@@ -29,6 +29,8 @@ const words = (code: unknown): string => textOf(code).replace(/_/g, ' ');
 const OUTCOMES: Record<string, string> = {
   ready: 'ready for scoring',
   not_supported: 'not supported',
+  ratified: "chair's action ratified",
+  not_ratified: "chair's action not ratified",
   revisions: 'revisions needed',
   supported: 'supported',
   supported_with_conditions: 'supported with conditions',
@@ -36,6 +38,7 @@ const OUTCOMES: Record<string, string> = {
   funded: 'funded',
   waitlisted: 'waitlisted',
 };
+const VOTES: Record<string, string> = { support: 'support', not_support: 'do not support', abstain: 'abstain' };
 const outcome = (code: unknown): string => OUTCOMES[textOf(code)] ?? words(code);
 
 const REVIEW_STEPS: Record<string, string> = { evaluation_design: 'evaluation design', outcome_measures: 'outcome measures', data_availability: 'data availability' };
@@ -85,6 +88,12 @@ const DESCRIBE: Record<string, (p: Payload) => Described> = {
   'safety.chairs_action': (p) => ({ what: `Chair's action: ${outcome(p.outcome)}`, detail: [textOf(p.reason), joined(p.conditions)].filter(Boolean).join('. Conditions: ') }),
   'assembly.placed_on_agenda': (p) => ({ what: `Placed on the agenda of ${textOf(p.meetingTitle)}` }),
   'assembly.removed_from_agenda': (p) => ({ what: 'Taken off the agenda', detail: textOf(p.reason) }),
+  'assembly.vote_cast': (p) => ({ what: `Vote cast at the CCP Assembly: ${VOTES[textOf(p.vote)] ?? words(p.vote)}` }),
+  'assembly.decision_recorded': (p) => {
+    const v = (p.votes ?? {}) as Payload;
+    const tally = `${textOf(v.support ?? 0)} support, ${textOf(v.notSupport ?? 0)} do not support, ${textOf(v.abstain ?? 0)} abstain`;
+    return { what: `Decision recorded at the CCP Assembly: ${outcome(p.outcome)} (votes: ${tally})`, detail: textOf(p.reason) };
+  },
   'assembly.decision_applied': (p) => ({ what: `CCP Assembly decision: ${outcome(p.outcome)}`, detail: [textOf(p.reason), joined(p.conditions)].filter(Boolean).join('. Conditions: ') }),
   'assembly.decision_not_applied': (p) => ({ what: 'An Assembly decision could not be applied', detail: textOf(p.reason) }),
   'assembly.ratification_deferred': (p) => ({ what: "Ratification of the chair's action deferred", detail: textOf(p.reason) }),
