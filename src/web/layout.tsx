@@ -20,8 +20,9 @@ export function navigationFor(user: AuthUser | null): NavItem[] {
   const items: NavItem[] = [];
   if (has('applicant')) items.push({ href: '/app/bids', text: 'My bids' }, { href: '/app/bids/new', text: 'New bid' });
   if (has('evaluator', 'hub_lead')) items.push({ href: '/app/reviews', text: 'Review queue' });
-  if (has('assembly_member', 'assembly_chair', 'admin', 'finance')) items.push({ href: '/app/meetings', text: 'Assembly meetings' });
+  // Finance and the admin start at the money; they look in on the Assembly's meetings after.
   if (has('finance', 'admin')) items.push({ href: '/app/rounds', text: 'Funding rounds' }, { href: '/app/finance', text: 'Money' }, { href: '/app/trail', text: 'Decision trail' });
+  if (has('assembly_member', 'assembly_chair', 'admin', 'finance')) items.push({ href: '/app/meetings', text: 'Assembly meetings' });
   if (has('evaluator', 'hub_lead', 'assembly_member', 'assembly_chair', 'finance', 'admin')) items.push({ href: '/app/bids', text: 'Bids' });
   // One entry per destination, first wins.
   return items.filter((item, i) => items.findIndex((x) => x.href === item.href) === i);
