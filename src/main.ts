@@ -4,6 +4,7 @@ import { run } from './runtime/entry.js';
 
 await run('clinical-prioritisation', { worker: true, api: true, embedded: true }, (system, config) => [
   'Clinical prioritisation is running.',
+  `  Web:            ${system.apiUrl}/app`,
   `  API:            ${system.apiUrl}`,
   `  API docs:       ${system.apiUrl}/docs   (OpenAPI: ${system.apiUrl}/openapi.json)`,
   `  Temporal UI:    ${system.temporal.uiUrl ?? '(set TEMPORAL_UI_URL to show it here)'}`,

@@ -1,6 +1,7 @@
 // End-to-end tests in a real browser: the app served over real HTTP on a free port, Debian's
 // Chromium driven by playwright-core, an axe check on every page, screenshots as artifacts.
-import { mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { TestContext } from '../helpers/context.js';
 
-export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots', import.meta.url));
+/** Where screenshots go: test-results/screenshots, or SCREENSHOTS_DIR (npm run screenshots: docs/screenshots). */
+export const SCREENSHOTS = process.env.SCREENSHOTS_DIR ? path.resolve(process.env.SCREENSHOTS_DIR) : fileURLToPath(new URL('../../test-results/screenshots', import.meta.url));
 
 /** Chromium from CHROMIUM_PATH, or Debian's package (.ci/run installs it). */
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -22,6 +24,9 @@ export interface Web {
 }
 
 export async function startWeb(ctx: TestContext): Promise<Web> {
+  await access(CHROMIUM, constants.X_OK).catch(() => {
+    throw new Error(`The browser tests drive Chromium, and there is none at ${CHROMIUM}: install it (on Debian or Ubuntu, apt-get install chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary.`);
+  });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: ctx.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
   });

@@ -97,7 +97,9 @@ describe('one bid from the form to the decision trail, every person in the brows
     // The admin schedules a meeting; the chair closes its agenda, opens it and records attendance.
     const admin = await signedInPage(web, ctx, 'ian.thompson');
     await admin.goto(`${web.url}/app/meetings/new`);
-    await fillDate(admin, 'when', inDays(20));
+    // The meeting's id is its date, and round ids come from titles: on the Temporal server the test
+    // files share, each picks its own.
+    await fillDate(admin, 'when', inDays(38));
     await admin.getByLabel('Start time').fill('14:00');
     await click(admin, 'Schedule the meeting');
     expect(await message(admin)).toContain('Meeting scheduled');
@@ -138,7 +140,7 @@ describe('one bid from the form to the decision trail, every person in the brows
 
     // The admin opens a funding round for the bid's year; finance runs and confirms the allocation.
     await admin.goto(`${web.url}/app/rounds/new`);
-    await admin.getByLabel('Title', { exact: true }).fill(`Main round ${financialYear}`);
+    await admin.getByLabel('Title', { exact: true }).fill(`Journey round ${ctx.config.REFERENCE_PREFIX}`);
     await admin.getByLabel('Financial year').fill(financialYear);
     await admin.getByLabel('Budget envelope').fill('500,000');
     await fillDate(admin, 'opens', inDays(0));
