@@ -9,6 +9,8 @@ export interface FieldError {
   /** The id of the field to focus: the input's id, or the first input of a group. */
   field: string;
   message: string;
+  /** Where the summary's link leads when the field is on another page (a step of a form). */
+  href?: string;
 }
 
 export type Errors = Record<string, string>;
@@ -24,7 +26,7 @@ export const ErrorSummary: FC<{ errors: FieldError[] }> = ({ errors }) =>
           <ul class="nhsuk-list nhsuk-error-summary__list">
             {errors.map((e) => (
               <li>
-                <a href={`#${e.field}`}>{e.message}</a>
+                <a href={e.href ?? `#${e.field}`}>{e.message}</a>
               </li>
             ))}
           </ul>

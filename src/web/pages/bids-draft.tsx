@@ -24,7 +24,7 @@ import { setFlash, type Flash } from '../session.js';
 import { BidAnswers, stepHref } from './bids-answers.js';
 import { errorsOf, checkStep, STEP_IDS, STEPS, stepById, stepOfField, type FormContext, type PageErrors, type Step } from './bids-form.js';
 import { financialYears } from './bids-labels.js';
-import { LinkedErrorSummary, listOrganisations, namesOf, needApplicant, PageHeading, sentenceCase, SubmitOnce } from './bids-shared.js';
+import { listOrganisations, namesOf, needApplicant, PageHeading, sentenceCase, SubmitOnce } from './bids-shared.js';
 
 const draftPath = (draft: Pick<Draft, 'id'>, page: string) => `/app/bids/drafts/${draft.id}/${page}`;
 
@@ -236,15 +236,12 @@ export function registerBidFormPages(web: WebApp): void {
     const parsed = bidSubmissionSchema.safeParse(candidateOf(draft, user));
     if (!parsed.success) {
       const { issues } = errorsOf(parsed.error, candidateOf(draft, user));
-      const errors = issues.map((issue) => ({ href: stepHref(draft.id, stepOfField(issue.path), issue.path), message: issue.message }));
+      const errors = issues.map((issue) => ({ field: issue.path, href: stepHref(draft.id, stepOfField(issue.path), issue.path), message: issue.message }));
       const names = namesOf(await listOrganisations(db));
       return render(
         c,
-        { title: 'Error: Check your answers', current: '/app/bids/new' },
-        <>
-          <LinkedErrorSummary errors={errors} />
-          <CheckPage draft={draft} user={user} names={names} csrf={c.get('csrf')} />
-        </>,
+        { title: 'Check your answers', current: '/app/bids/new', errors },
+        <CheckPage draft={draft} user={user} names={names} csrf={c.get('csrf')} />,
         400,
       );
     }

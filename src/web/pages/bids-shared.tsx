@@ -36,24 +36,6 @@ export const SubmitOnce: FC<PropsWithChildren<{ variant?: 'warning' }>> = ({ var
   </button>
 );
 
-/** The NHS error summary, with links that may lead to another page (a step of the form). */
-export const LinkedErrorSummary: FC<{ errors: { href: string; message: string }[] }> = ({ errors }) => (
-  <div class="nhsuk-error-summary" data-module="nhsuk-error-summary">
-    <div role="alert">
-      <h2 class="nhsuk-error-summary__heading">There is a problem</h2>
-      <div class="nhsuk-error-summary__body">
-        <ul class="nhsuk-list nhsuk-error-summary__list">
-          {errors.map((e) => (
-            <li>
-              <a href={e.href}>{e.message}</a>
-            </li>
-          ))}
-        </ul>
-      </div>
-    </div>
-  </div>
-);
-
 /** The organisations of Norfolk and Waveney, by name. */
 export async function listOrganisations(db: Db): Promise<Organisation[]> {
   return db.select({ code: organisations.code, name: organisations.name }).from(organisations).orderBy(asc(organisations.name));
