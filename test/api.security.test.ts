@@ -3,6 +3,8 @@
 // of interest are refused wherever they apply; people see only the bids their work needs.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { temporal } from '@temporalio/proto';
+import { DEMO_USERS, demoEmail } from '../src/db/demo.js';
 import { apiTokens, users } from '../src/db/schema.js';
 import { hashToken, issueToken } from '../src/services/auth.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
@@ -236,5 +238,24 @@ describe('visibility', () => {
       expect((await call(ctx, user, 'GET', '/bids')).body.total).toBe(4);
       expect((await call(ctx, user, 'GET', `/bids/${refs.returned}`)).status).toBe(200);
     }
+  });
+});
+
+describe('workflow histories', () => {
+  it("keep people's e-mail addresses and token ids out, whatever the callers did", async () => {
+    const secrets = [
+      ...DEMO_USERS.map((u) => demoEmail(u.id)),
+      ...(await ctx.db.select({ id: apiTokens.id }).from(apiTokens)).map((t) => `"${t.id}"`),
+    ];
+    let workflows = 0;
+    for await (const execution of ctx.client.workflow.list({ query: `TaskQueue = '${ctx.taskQueue}'` })) {
+      const history = await ctx.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+      // Payloads are JSON inside the protobuf bytes: a recorded e-mail or token id would be there as text.
+      const bytes = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
+      expect(secrets.filter((s) => bytes.includes(s)), execution.workflowId).toEqual([]);
+      workflows += 1;
+    }
+    // Four bids, a round and a meeting, each acted on by people with e-mails and tokens.
+    expect(workflows).toBeGreaterThanOrEqual(6);
   });
 });

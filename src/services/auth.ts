@@ -13,6 +13,20 @@ export interface AuthUser extends Actor {
   tokenId: string;
 }
 
+/**
+ * The person as workflows record them: id, name, roles, organisation and profession. A caller's
+ * e-mail and token id stay out of workflow histories, whatever the caller passes.
+ */
+export function toActor({ id, name, roles, organisation, profession }: Actor): Actor {
+  return { id, name, roles, organisation, profession: profession ?? null };
+}
+
+/** An update's arguments with their acting person reduced to what workflows record. */
+export function acting<Args>(args: Args): Args {
+  const actor = (args as { actor?: Actor } | null)?.actor;
+  return actor ? { ...args, actor: toActor(actor) } : args;
+}
+
 const TOKEN_PATTERN = /^cp_([a-z0-9]{10})_([A-Za-z0-9_-]{43})$/;
 
 export function hashToken(token: string): string {

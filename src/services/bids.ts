@@ -1,5 +1,6 @@
 // Bid commands and reads shared by the API and the web pages: allocate a reference, start the
 // bid's workflow (idempotently), read a bid back.
+import { acting, toActor } from './auth.js';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
@@ -57,7 +58,7 @@ export async function submitBid(deps: ServiceDeps, actor: Actor, submission: Bid
   const reference = submission.reference ?? (await allocateReference(deps.db, deps.config.REFERENCE_PREFIX, now.getUTCFullYear()));
   const contentHash = contentHashOf(submission);
   const existed = (await deps.db.select({ r: bids.reference }).from(bids).where(eq(bids.reference, reference)).limit(1)).length > 0;
-  const input: BidWorkflowInput = { version: 1, bid: { ...submission, reference }, contentHash, submittedBy: actor };
+  const input: BidWorkflowInput = { version: 1, bid: { ...submission, reference }, contentHash, submittedBy: toActor(actor) };
 
   const startWorkflowOperation = new WithStartWorkflowOperation('bidWorkflow', {
     workflowId: bidWorkflowId(reference),
@@ -262,7 +263,7 @@ export async function allowedBidActions(deps: ServiceDeps, user: Actor, referenc
 /** Runs a human action on a bid: the workflow's validator accepts it, or says why not. */
 export async function runBidAction<Ret, Args>(deps: ServiceDeps, reference: string, definition: UpdateDefinition<Ret, [Args]>, args: Args): Promise<Ret> {
   try {
-    return await deps.temporal.client.workflow.getHandle(bidWorkflowId(reference)).executeUpdate(definition, { args: [args] });
+    return await deps.temporal.client.workflow.getHandle(bidWorkflowId(reference)).executeUpdate(definition, { args: [acting(args)] });
   } catch (error) {
     throw refusalToApiError(error, `Bid ${reference}`);
   }

@@ -1,5 +1,6 @@
 // Assembly meetings for the API and the web pages: schedule one (its workflow), list and read
 // them, and run the members' and the chair's actions through the meeting's workflow.
+import { acting, toActor } from './auth.js';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { asc, eq } from 'drizzle-orm';
@@ -53,7 +54,7 @@ export async function scheduleMeeting(
     title: input.title ?? `CCP Assembly, ${when.toLocaleDateString('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' })}`,
     scheduledFor: when.toISOString(),
     agendaClosesAt: new Date(Math.max(closes.getTime(), now.getTime())).toISOString(),
-    createdBy: user,
+    createdBy: toActor(user),
   };
   try {
     await deps.temporal.client.workflow.start('meetingWorkflow', {
@@ -105,7 +106,7 @@ export async function getMeeting(deps: MeetingDeps, user: Actor, meetingId: stri
 
 export async function runMeetingAction<Args>(deps: MeetingDeps, meetingId: string, definition: UpdateDefinition<MeetingStatus, [Args]>, args: Args): Promise<MeetingStatus> {
   try {
-    return await deps.temporal.client.workflow.getHandle(meetingWorkflowId(meetingId)).executeUpdate(definition, { args: [args] });
+    return await deps.temporal.client.workflow.getHandle(meetingWorkflowId(meetingId)).executeUpdate(definition, { args: [acting(args)] });
   } catch (error) {
     throw refusalToApiError(error, `Meeting ${meetingId}`);
   }

@@ -1,5 +1,6 @@
 // Funding rounds for the API and the web pages: open one (its workflow), read it with its latest
 // allocation, run, confirm or cancel it through the workflow, and what-if runs that change nothing.
+import { acting, toActor } from './auth.js';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { and, desc, eq, inArray } from 'drizzle-orm';
@@ -56,7 +57,7 @@ export async function openRound(deps: ServiceDeps, user: Actor, round: RoundCrea
     throw new ApiError(400, 'validation_failed', 'The request is not valid: closesAt', [{ field: 'closesAt', rule: 'after_opening', message: 'must be after opensAt' }]);
   }
   const roundId = round.roundId ?? `${round.financialYear.replace('/', '-')}-${slug(round.title)}`;
-  const input: RoundWorkflowInput = { version: 1, ...round, roundId, createdBy: user };
+  const input: RoundWorkflowInput = { version: 1, ...round, roundId, createdBy: toActor(user) };
   try {
     await deps.temporal.client.workflow.start('roundWorkflow', {
       workflowId: roundWorkflowId(roundId),
@@ -112,7 +113,7 @@ export async function getRound(deps: ServiceDeps, user: Actor, roundId: string) 
 
 export async function runRoundAction<Args>(deps: ServiceDeps, roundId: string, definition: UpdateDefinition<RoundStatus, [Args]>, args: Args): Promise<RoundStatus> {
   try {
-    return await deps.temporal.client.workflow.getHandle(roundWorkflowId(roundId)).executeUpdate(definition, { args: [args] });
+    return await deps.temporal.client.workflow.getHandle(roundWorkflowId(roundId)).executeUpdate(definition, { args: [acting(args)] });
   } catch (error) {
     throw refusalToApiError(error, `Funding round ${roundId}`);
   }
