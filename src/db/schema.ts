@@ -302,3 +302,24 @@ export const bidDrafts = pgTable(
   },
   (t) => [index('bid_drafts_user_idx').on(t.userId)],
 );
+
+/**
+ * Web sessions: the cookie names one of these (signed), so signing out ends it here and a copied
+ * cookie stops working; revoking the token or deactivating the person ends it too.
+ */
+export const webSessions = pgTable(
+  'web_sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    tokenId: text('token_id')
+      .notNull()
+      .references(() => apiTokens.id),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    expiresAt: instant('expires_at').notNull(),
+    endedAt: instant('ended_at'),
+  },
+  (t) => [index('web_sessions_user_idx').on(t.userId)],
+);

@@ -124,6 +124,9 @@ export function refusalTitle(error: ApiError): string {
 
 // ---------------------------------------------------------------------------------------------
 
+/** A bid's pages: only a reference (NW-2026-0042) matches, so anything else is the page-not-found. */
+export const BID_ROUTE = '/app/bids/:reference{[A-Z]{2,5}-[0-9]{4}-[0-9]{4,6}}';
+
 export function webRouter(deps: AppDeps) {
   const web = new Hono<WebEnv>();
 
@@ -190,6 +193,10 @@ export function webRouter(deps: AppDeps) {
   registerBidPages(web);
   registerHubPages(web);
   registerFinancePages(web);
+  // Any other address under /app: the service's own page-not-found, not the API's JSON.
+  web.all('/app/*', () => {
+    throw new ApiError(404, 'not_found', 'Page not found. If you typed the address, check it is correct; or go to the start.');
+  });
   return web;
 }
 
@@ -218,7 +225,7 @@ function registerSignIn(web: WebApp, deps: AppDeps) {
       const errors = [{ field: 'token', message: token ? 'Enter a valid API token: this one is mistyped, revoked or expired' : 'Enter your API token' }];
       return render(c, { title: 'Sign in', errors }, <SignInPage next={next} csrf={c.get('csrf')} demo={await demoAvailable()} error={errors[0]!.message} />, 400);
     }
-    await startSession(c, deps.sessionSecret, user, deps.config.SESSION_HOURS);
+    await startSession(c, deps.db, deps.sessionSecret, user, deps.config.SESSION_HOURS);
     return c.redirect(next ?? homeFor(user), 303);
   });
 
@@ -227,12 +234,12 @@ function registerSignIn(web: WebApp, deps: AppDeps) {
     const chosen = demo.find((d) => d.id === one(formOf(c), 'user'));
     const user = chosen ? await authenticate(deps.db, chosen.token) : null;
     if (!user) throw new ApiError(403, 'forbidden', 'Demo sign-in is only for an embedded demo start');
-    await startSession(c, deps.sessionSecret, user, deps.config.SESSION_HOURS);
+    await startSession(c, deps.db, deps.sessionSecret, user, deps.config.SESSION_HOURS);
     return c.redirect(homeFor(user), 303);
   });
 
   web.post('/app/sign-out', async (c) => {
-    endSession(c);
+    await endSession(c, deps.db, deps.sessionSecret);
     await setFlash(c, deps.sessionSecret, { kind: 'success', title: 'You have signed out' });
     return c.redirect('/app/sign-in', 303);
   });
@@ -240,7 +247,7 @@ function registerSignIn(web: WebApp, deps: AppDeps) {
 
 /** Only a path within the app: a sign-in link must not send people elsewhere. */
 function safeNext(next: string | undefined): string | undefined {
-  return next && /^\/app(\/[^/\\]|$|\?)/.test(next) ? next : undefined;
+  return next && /^\/app(\/[^/\\]|$|\?)/.test(next) && !/[\u0000-\u001f\u007f]/.test(next) ? next : undefined;
 }
 
 export function homeFor(user: AuthUser): string {

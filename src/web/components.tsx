@@ -359,17 +359,21 @@ export const InsetText: FC<PropsWithChildren> = ({ children }) => (
   </div>
 );
 
-export const WarningCallout: FC<PropsWithChildren<{ heading: Child }>> = ({ heading, children }) => (
-  <div class="nhsuk-warning-callout">
-    <h3 class="nhsuk-warning-callout__label">
-      <span role="text">
-        <span class="nhsuk-u-visually-hidden">Important: </span>
-        {heading}
-      </span>
-    </h3>
-    {children}
-  </div>
-);
+/** A warning callout; `level` 2 where it comes straight after the page's h1, so headings go in order. */
+export const WarningCallout: FC<PropsWithChildren<{ heading: Child; level?: 2 | 3 }>> = ({ heading, level = 3, children }) => {
+  const label = (
+    <span role="text">
+      <span class="nhsuk-u-visually-hidden">Important: </span>
+      {heading}
+    </span>
+  );
+  return (
+    <div class="nhsuk-warning-callout">
+      {level === 2 ? <h2 class="nhsuk-warning-callout__label">{label}</h2> : <h3 class="nhsuk-warning-callout__label">{label}</h3>}
+      {children}
+    </div>
+  );
+};
 
 export const Details: FC<PropsWithChildren<{ summary: Child; open?: boolean }>> = ({ summary, open, children }) => (
   <details class="nhsuk-details" open={open}>

@@ -17,6 +17,12 @@ const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
 export const date = (iso: string | Date | null | undefined) => (iso ? dateFormat.format(new Date(iso)) : '');
 export const dateTime = (iso: string | Date | null | undefined) => (iso ? dateTimeFormat.format(new Date(iso)) : '');
 
+/**
+ * The workflows write times as ISO instants inside their sentences ("lapses 2026-12-01T…Z");
+ * people read dates.
+ */
+export const plainDates = (text: string): string => text.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, (iso) => date(iso));
+
 export const ambition = (id: string) => AMBITION_LABELS[id as Ambition] ?? id;
 export const place = (id: string) => PLACE_LABELS[id as Place] ?? id;
 
@@ -74,9 +80,14 @@ export const BAND_LABELS: Record<string, string> = {
   not_support: 'Advise not support',
 };
 
-/** Pounds as typed in a form ("12,500.50") to integer pence; null if it is not money. */
+/**
+ * Pounds as typed in a form ("12,500.50", "£12500") to integer pence; null if it is not money.
+ * Commas only group thousands: "1,50" or "12,5" is a typing slip, not £150 or £125.
+ */
 export function poundsToPence(text: string): number | null {
-  const cleaned = text.replace(/[£,\s]/g, '');
+  const typed = text.replace(/[£\s]/g, '');
+  if (typed.includes(',') && !/^\d{1,3}(,\d{3})+(\.\d{1,2})?$/.test(typed)) return null;
+  const cleaned = typed.replace(/,/g, '');
   if (!/^\d{1,13}(\.\d{1,2})?$/.test(cleaned)) return null;
   const [whole, fraction = ''] = cleaned.split('.');
   return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));

@@ -94,7 +94,7 @@ const Banner: FC<{ flash: Flash }> = ({ flash }) => (
   <div
     class={`nhsuk-notification-banner${flash.kind === 'success' ? ' nhsuk-notification-banner--success' : ''}`}
     data-module="nhsuk-notification-banner"
-    role={flash.kind === 'success' ? 'alert' : 'region'}
+    role="alert"
     aria-labelledby="nhsuk-notification-banner-title"
     tabindex={-1}
   >

@@ -1,5 +1,6 @@
-// Web sessions: a signed, HTTP-only cookie naming the API token the person signed in with, so
-// revoking the token ends the session too; and a double-submit CSRF token for every form.
+// Web sessions: kept on the server, named by a signed, HTTP-only cookie, and tied to the API
+// token the person signed in with, so signing out, revoking the token or deactivating the person
+// ends them; and a double-submit CSRF token for every form.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, getSignedCookie, setCookie, setSignedCookie } from 'hono/cookie';
 import { ConfigError, type Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { apiTokens, users } from '../db/schema.js';
+import { apiTokens, users, webSessions } from '../db/schema.js';
 import { actorOf, type AuthUser } from '../services/auth.js';
 
 export const SESSION_COOKIE = 'cp_session';
@@ -35,45 +36,55 @@ export async function resolveSessionSecret(config: Config): Promise<string> {
   return secret;
 }
 
-const secure = (c: Context) => new URL(c.req.url).protocol === 'https:';
+/**
+ * Cookies travel only over HTTPS when the request came that way, or when the service is published
+ * on an https PUBLIC_URL (behind a TLS-terminating proxy, the app itself sees plain HTTP).
+ */
+const secure = (c: Context) => {
+  const deps = c.get('deps') as { config: Pick<Config, 'PUBLIC_URL'> } | undefined;
+  return deps?.config.PUBLIC_URL?.startsWith('https:') === true || new URL(c.req.url).protocol === 'https:';
+};
 
-export async function startSession(c: Context, secret: string, user: AuthUser, hours: number): Promise<void> {
-  const expires = Date.now() + hours * 3_600_000;
-  await setSignedCookie(c, SESSION_COOKIE, `${user.id}|${user.tokenId}|${expires}`, secret, {
-    httpOnly: true,
-    sameSite: 'Lax',
-    secure: secure(c),
-    path: '/',
-    expires: new Date(expires),
-  });
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+/** Starts a session on the server and names it in a signed, HTTP-only cookie. */
+export async function startSession(c: Context, db: Db, secret: string, user: AuthUser, hours: number): Promise<void> {
+  const id = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + hours * 3_600_000);
+  await db.insert(webSessions).values({ id, userId: user.id, tokenId: user.tokenId, expiresAt });
+  await setSignedCookie(c, SESSION_COOKIE, id, secret, { httpOnly: true, sameSite: 'Lax', secure: secure(c), path: '/', expires: expiresAt });
 }
 
-export function endSession(c: Context): void {
-  deleteCookie(c, SESSION_COOKIE, { path: '/' });
+/** Ends the session on the server, so its cookie is worth nothing even if copied, and drops the cookie. */
+export async function endSession(c: Context, db: Db, secret: string): Promise<void> {
+  const id = await getSignedCookie(c, secret, SESSION_COOKIE);
+  if (id && SESSION_ID.test(id)) await db.update(webSessions).set({ endedAt: new Date() }).where(and(eq(webSessions.id, id), isNull(webSessions.endedAt)));
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secure(c) });
 }
 
-/** The signed-in person, if the cookie is genuine, current, and its token and user still valid. */
+/** The signed-in person, if the cookie is genuine, its session current, and its token and user still valid. */
 export async function sessionUser(c: Context, db: Db, secret: string): Promise<AuthUser | null> {
-  const value = await getSignedCookie(c, secret, SESSION_COOKIE);
-  if (!value) return null;
-  const [userId, tokenId, expires] = value.split('|');
-  if (!userId || !tokenId || !expires || Number(expires) < Date.now()) return null;
+  const id = await getSignedCookie(c, secret, SESSION_COOKIE);
+  if (!id || !SESSION_ID.test(id)) return null;
   const now = new Date();
   const [row] = await db
-    .select({ user: users })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .select({ user: users, tokenId: apiTokens.id })
+    .from(webSessions)
+    .innerJoin(apiTokens, eq(apiTokens.id, webSessions.tokenId))
+    .innerJoin(users, eq(users.id, webSessions.userId))
     .where(
       and(
-        eq(apiTokens.id, tokenId),
-        eq(apiTokens.userId, userId),
+        eq(webSessions.id, id),
+        isNull(webSessions.endedAt),
+        gt(webSessions.expiresAt, now),
+        eq(apiTokens.userId, webSessions.userId),
         isNull(apiTokens.revokedAt),
         or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
         eq(users.active, true),
       ),
     )
     .limit(1);
-  return row ? { ...actorOf(row.user), email: row.user.email, tokenId } : null;
+  return row ? { ...actorOf(row.user), email: row.user.email, tokenId: row.tokenId } : null;
 }
 
 // CSRF: a random value in an HTTP-only cookie, repeated in each form; a cross-site page can

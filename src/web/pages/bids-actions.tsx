@@ -4,7 +4,7 @@ import type { Child, FC } from 'hono/jsx';
 import { getVisibleBid, runBidAction, type BidView, type ServiceDeps } from '../../services/bids.js';
 import type { AuthUser } from '../../services/auth.js';
 import { declareInterestUpdate, withdrawUpdate } from '../../shared.js';
-import { act, formOf, one, render, signedIn, type WebApp, type WebContext } from '../app.js';
+import { act, BID_ROUTE, formOf, one, render, signedIn, type WebApp, type WebContext } from '../app.js';
 import { BackLink, Form, InsetText, TextArea, WarningCallout } from '../components.js';
 import type { Flash } from '../session.js';
 import { PageHeading, SubmitOnce } from './bids-shared.js';
@@ -28,7 +28,7 @@ const ACTIONS: ReasonAction[] = [
     path: 'withdraw',
     title: (reference) => `Withdraw bid ${reference}`,
     intro: (
-      <WarningCallout heading="You cannot undo this">
+      <WarningCallout heading="You cannot undo this" level={2}>
         <p>Once you withdraw the bid, the evaluation hub and the CCP Assembly stop considering it, and any funding round lets it go. To ask for the money again, you would need to submit a new bid.</p>
       </WarningCallout>
     ),
@@ -93,9 +93,9 @@ async function page(c: WebContext, action: ReasonAction, status: 200 | 400 = 200
 
 export function registerBidActionPages(web: WebApp): void {
   for (const action of ACTIONS) {
-    web.get(`/app/bids/:reference/${action.path}`, (c) => page(c, action));
+    web.get(`${BID_ROUTE}/${action.path}`, (c) => page(c, action));
 
-    web.post(`/app/bids/:reference/${action.path}`, async (c) => {
+    web.post(`${BID_ROUTE}/${action.path}`, async (c) => {
       const user = signedIn(c);
       const reference = c.req.param('reference');
       const text = one(formOf(c), action.field.name);

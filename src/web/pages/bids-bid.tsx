@@ -9,12 +9,12 @@ import { scoreResult } from '../../services/scores.js';
 import { bidTrail } from '../../services/trail.js';
 import { canSee, seesEverything } from '../../services/visibility.js';
 import type { AssemblyDecision, BidAction, BidStatus } from '../../shared.js';
-import { render, signedIn, type WebApp } from '../app.js';
+import { BID_ROUTE, render, signedIn, type WebApp } from '../app.js';
 import { Form, InsetText, StateTag, SummaryList, WarningCallout } from '../components.js';
-import { date, dateTime, money } from '../format.js';
+import { date, dateTime, money, plainDates } from '../format.js';
 import { ScoreBreakdown } from '../score.js';
 import { BidAnswers, type OrganisationNames } from './bids-answers.js';
-import { PageHeading, SubmitOnce, listOrganisations, namesOf, plainDates, sentenceCase } from './bids-shared.js';
+import { PageHeading, SubmitOnce, listOrganisations, namesOf, sentenceCase } from './bids-shared.js';
 import { Timeline, actorNames } from './bids-timeline.js';
 
 export interface BidPageProps {
@@ -102,7 +102,7 @@ const WhatYouCanDo: FC<{ reference: string; actions: BidAction[]; csrf: string }
 
 const Missing: FC<{ status: BidStatus }> = ({ status }) =>
   status.state === 'RETURNED' && status.missing.length ? (
-    <WarningCallout heading="What is missing">
+    <WarningCallout heading="What is missing" level={2}>
       <p>Intake returned the bid because:</p>
       <ul>
         {status.missing.map((m) => (
@@ -264,7 +264,7 @@ const InIntake: FC<{ reference: string; title: string }> = ({ reference, title }
 );
 
 export function registerBidPage(web: WebApp): void {
-  web.get('/app/bids/:reference', async (c) => {
+  web.get(`${BID_ROUTE}`, async (c) => {
     const user = signedIn(c);
     const deps = c.get('deps');
     const reference = c.req.param('reference');

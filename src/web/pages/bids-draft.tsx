@@ -18,7 +18,7 @@ import {
   type Draft,
 } from '../../services/drafts.js';
 import { resubmitUpdate, type SubmissionReceipt } from '../../shared.js';
-import { formOf, one, refusalTitle, render, signedIn, type FormBody, type WebApp, type WebContext } from '../app.js';
+import { BID_ROUTE, formOf, one, refusalTitle, render, signedIn, type FormBody, type WebApp, type WebContext } from '../app.js';
 import { BackLink, Button, Form, InsetText, WarningCallout } from '../components.js';
 import { setFlash, type Flash } from '../session.js';
 import { BidAnswers, stepHref } from './bids-answers.js';
@@ -117,7 +117,7 @@ const CheckPage: FC<{ draft: Draft; user: AuthUser; names: Record<string, string
         <PageHeading caption={captionOf(draft)}>Check your answers before {resubmission ? 'resubmitting' : 'submitting'} your bid</PageHeading>
         <BidAnswers bid={candidateOf(draft, user)} names={names} headingLevel={2} changeHref={(step, field) => stepHref(draft.id, step, field)} />
         {missing.length ? (
-          <WarningCallout heading="This bid will be returned to you">
+          <WarningCallout heading="This bid will be returned to you" level={2}>
             <p>Intake will return it, because:</p>
             <ul>
               {missing.map((m) => (
@@ -196,7 +196,7 @@ export function registerBidFormPages(web: WebApp): void {
     return c.redirect(draftPath(draft, STEP_IDS[0]), 303);
   });
 
-  web.post('/app/bids/:reference/resubmit', async (c) => {
+  web.post(`${BID_ROUTE}/resubmit`, async (c) => {
     const user = signedIn(c);
     needApplicant(user);
     const db = c.get('deps').db;

@@ -1,5 +1,6 @@
 // The domain's words for a bid as programme teams read them: kinds, levels, evidence, mandates
 // and Core20PLUS5 areas (the ambitions and places are in format.ts), and the choices made of them.
+import { londonDay } from '../../domain/calendar.js';
 import { AMBITIONS, BID_KINDS, CORE20PLUS5_AREAS, EVIDENCE_LEVELS, LEVELS, PLACES, STATUTORY_MANDATES } from '../../domain/vocabulary.js';
 import type { Option } from '../components.js';
 import { ambition, place } from '../format.js';
@@ -79,7 +80,9 @@ export const PLACE_OPTIONS = choices(PLACES, place);
  * ahead, with any others a draft already names so that a resubmission keeps its years.
  */
 export function financialYears(now: Date, alsoKeep: readonly string[] = []): string[] {
-  const first = now.getUTCMonth() >= 3 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
+  // The year turns on 1 April in England, not in UTC (an hour apart in British Summer Time).
+  const [year, month] = londonDay(now).split('-').map(Number) as [number, number];
+  const first = month >= 4 ? year : year - 1;
   const years = Array.from({ length: 6 }, (_, i) => `${first + i}/${String((first + i + 1) % 100).padStart(2, '0')}`);
   return [...new Set([...alsoKeep, ...years])].sort();
 }

@@ -8,10 +8,10 @@ import { listDrafts, type Draft } from '../../services/drafts.js';
 import { BID_STATES } from '../../shared.js';
 import { render, signedIn, type WebApp } from '../app.js';
 import { Button, ButtonLink, Form, Pagination, Select, StateTag, Table } from '../components.js';
-import { date, dateTime, money, stateLabel } from '../format.js';
+import { date, dateTime, money, plainDates, stateLabel } from '../format.js';
 import { AMBITION_OPTIONS, PLACE_OPTIONS } from './bids-labels.js';
 import { continueHref } from './bids-draft.js';
-import { isApplicant, plainDates, sentenceCase } from './bids-shared.js';
+import { isApplicant, sentenceCase } from './bids-shared.js';
 
 const PAGE_SIZE = 20;
 
@@ -22,6 +22,8 @@ interface Filters {
   page: number;
 }
 
+const MAX_PAGE = 100_000;
+
 /** The query's filters, keeping only values the vocabularies know: anything else is ignored. */
 function filtersOf(query: Record<string, string>): Filters {
   const known = (value: string | undefined, values: readonly string[]) => (value && values.includes(value) ? value : undefined);
@@ -30,7 +32,8 @@ function filtersOf(query: Record<string, string>): Filters {
     state: known(query.state, BID_STATES),
     ambition: known(query.ambition, AMBITIONS),
     place: known(query.place, PLACES),
-    page: Number.isFinite(page) && page > 0 ? page : 1,
+    // Pages past any real list (and offsets PostgreSQL cannot take) are the first page.
+    page: Number.isSafeInteger(page) && page > 0 && page <= MAX_PAGE ? page : 1,
   };
 }
 

@@ -6,7 +6,6 @@ import { ApiError } from '../../api/errors.js';
 import type { Db } from '../../db/client.js';
 import { organisations } from '../../db/schema.js';
 import type { AuthUser } from '../../services/auth.js';
-import { date } from '../format.js';
 import type { Organisation } from './bids-form.js';
 
 export const isApplicant = (user: AuthUser) => user.roles.includes('applicant');
@@ -42,11 +41,5 @@ export async function listOrganisations(db: Db): Promise<Organisation[]> {
 }
 
 export const namesOf = (orgs: Organisation[]): Record<string, string> => Object.fromEntries(orgs.map((o) => [o.code, o.name]));
-
-/**
- * The workflows write times as ISO instants inside their sentences ("lapses 2026-12-01T…Z");
- * people read dates.
- */
-export const plainDates = (text: string): string => text.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, (iso) => date(iso));
 
 export const sentenceCase = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;

@@ -4,7 +4,7 @@ import type { Child, FC } from 'hono/jsx';
 import { isDraft, listRuleSets } from '../../rules/engine.js';
 import { allowedBidActions, getVisibleBid, runBidAction, type BidView } from '../../services/bids.js';
 import { recordBoardDecisionUpdate, rescoreUpdate, type BidAction, type BidStatus } from '../../shared.js';
-import { act, formOf, needRole, one, render, signedIn, type FormBody, type WebApp, type WebContext } from '../app.js';
+import { act, BID_ROUTE, formOf, needRole, one, render, signedIn, type FormBody, type WebApp, type WebContext } from '../app.js';
 import { BackLink, Button, Form, InsetText, Radios, Select, SummaryList, StateTag, TextArea, TextInput } from '../components.js';
 import { BAND_LABELS, date, money } from '../format.js';
 import { Problems } from './finance-forms.js';
@@ -167,8 +167,8 @@ function parseRescore(form: FormBody) {
 // ---------------------------------------------------------------------------------------------
 
 export function registerBidAdminPages(web: WebApp): void {
-  web.get('/app/bids/:reference/board-decision', (c) => adminPage(c, BOARD));
-  web.post('/app/bids/:reference/board-decision', async (c) => {
+  web.get(`${BID_ROUTE}/board-decision`, (c) => adminPage(c, BOARD));
+  web.post(`${BID_ROUTE}/board-decision`, async (c) => {
     const user = signedIn(c);
     needRole(user, BOARD.what, 'admin');
     const reference = c.req.param('reference');
@@ -180,8 +180,8 @@ export function registerBidAdminPages(web: WebApp): void {
     );
   });
 
-  web.get('/app/bids/:reference/rescore', (c) => adminPage(c, RESCORE));
-  web.post('/app/bids/:reference/rescore', async (c) => {
+  web.get(`${BID_ROUTE}/rescore`, (c) => adminPage(c, RESCORE));
+  web.post(`${BID_ROUTE}/rescore`, async (c) => {
     const user = signedIn(c);
     needRole(user, RESCORE.what, 'admin');
     const reference = c.req.param('reference');

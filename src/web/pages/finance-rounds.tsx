@@ -1,6 +1,7 @@
 // Funding rounds for finance and the admin: the list, one round with its latest allocation drawn
 // and tabled, the actions its workflow allows this person, and what-if runs that change nothing.
 import { inArray } from 'drizzle-orm';
+import { ApiError } from '../../api/errors.js';
 import type { FC } from 'hono/jsx';
 import { act, formOf, one, render, signedIn, type WebApp, type WebContext } from '../app.js';
 import { bids } from '../../db/schema.js';
@@ -96,12 +97,15 @@ export function registerRoundPages(web: WebApp): void {
     const user = signedIn(c);
     const roundId = c.req.param('roundId');
     // The version on the page the person reviewed: the workflow refuses it if a newer run replaced it.
-    const version = Number(one(formOf(c), 'version'));
+    const version = one(formOf(c), 'version') ?? '';
     return act(
       c,
       roundPath(roundId),
       { kind: 'success', title: 'The allocation has been confirmed', text: 'Funded bids are now commitments against the envelope; waitlisted bids are candidates for later rounds.' },
-      () => runRoundAction(c.get('deps'), roundId, confirmAllocationUpdate, { actor: user, version }),
+      async () => {
+        if (!/^\d{1,9}$/.test(version)) throw new ApiError(400, 'validation_failed', 'The form did not say which version of the allocation you reviewed: reload the page and confirm again');
+        return runRoundAction(c.get('deps'), roundId, confirmAllocationUpdate, { actor: user, version: Number(version) });
+      },
     );
   });
 

@@ -79,7 +79,9 @@ export function registerTrailPages(web: WebApp): void {
     const { filters, problems } = toFilters(q, orgs.map((o) => o.code));
     // A search is any visit with a query, even with every filter empty (the whole trail).
     const searched = new URL(c.req.url).search.length > 1;
-    const cursor = Math.max(0, Math.trunc(Number(c.req.query('cursor'))) || 0);
+    // The cursor is the last event's id: a whole number, or the start.
+    const cursorParam = c.req.query('cursor') ?? '';
+    const cursor = /^\d{1,15}$/.test(cursorParam) ? Number(cursorParam) : 0;
     const results = searched && !problems.any ? await searchTrail(c.get('deps').db, filters, cursor, PAGE_SIZE) : null;
     const names = results ? await personNames(c.get('deps').db, results.items.map((e) => e.actorId)) : {};
     return render(
@@ -317,7 +319,7 @@ const Verdict: FC<{ verdict: TrailVerification; title: string }> = ({ verdict, t
     />
     {verdict.firstBroken ? (
       <>
-        <WarningCallout heading="Events were changed or removed outside the service">
+        <WarningCallout heading="Events were changed or removed outside the service" level={2}>
           <p>The database refuses edits and deletions of the trail, so this was done around it. Tell the ICB's information governance lead, and keep this page's figures.</p>
         </WarningCallout>
         <Table

@@ -4,7 +4,7 @@ import type { FC } from 'hono/jsx';
 import { z } from 'zod';
 import { getVisibleBid, runBidAction } from '../../services/bids.js';
 import { chairsActionUpdate, type BidStatus } from '../../shared.js';
-import { needRole, one, render, signedIn, type WebApp, type WebContext } from '../app.js';
+import { BID_ROUTE, needRole, one, render, signedIn, type WebApp, type WebContext } from '../app.js';
 import { BackLink, Button, Form, Radios, SummaryList, TextArea } from '../components.js';
 import { BAND_LABELS, dateTime } from '../format.js';
 import { BidInBrief, DeadlineText, Heading, NotNow, OUTCOME_LABELS, asActor, chairsActionHref, errorOf, lines, lower, organisationNames, roleMay, shown, submitForm, type Failed } from './hub-shared.js';
@@ -27,9 +27,9 @@ const chairsActionSchema = z
   .transform((v) => ({ ...v, conditions: v.outcome === 'supported_with_conditions' ? lines(v.conditions) : [] }));
 
 export function registerChairsActionPages(web: WebApp): void {
-  web.get('/app/bids/:reference/chairs-action', (c) => chairsActionPage(c, c.req.param('reference')));
+  web.get(`${BID_ROUTE}/chairs-action`, (c) => chairsActionPage(c, c.req.param('reference')));
 
-  web.post('/app/bids/:reference/chairs-action', (c) => {
+  web.post(`${BID_ROUTE}/chairs-action`, (c) => {
     const reference = c.req.param('reference');
     return submitForm(c, {
       form: 'chairs-action',

@@ -155,7 +155,7 @@ async function itemPage(c: WebContext, meetingId: string, itemId: string, failed
       {item.chairsAction ? <ChairsActionTaken action={item.chairsAction} /> : null}
       <section aria-labelledby="quorum-heading">
         <h2 id="quorum-heading">Attendance and quorum</h2>
-        <div id="quorum" data-live={live ? `${itemHref(meetingId, itemId)}/quorum` : undefined} data-live-every={live ? '3' : undefined}>
+        <div id="quorum" aria-live="polite" data-live={live ? `${itemHref(meetingId, itemId)}/quorum` : undefined} data-live-every={live ? '3' : undefined}>
           <QuorumPanel meeting={meeting} item={item} />
         </div>
       </section>

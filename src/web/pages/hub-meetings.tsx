@@ -63,7 +63,9 @@ const newMeetingSchema = z
     const problem = (path: 'when' | 'time', message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
     const parts = [v.year, v.month, v.day].map((p) => p.trim());
     const day = parts.every((p) => /^\d+$/.test(p)) ? `${parts[0]!.padStart(4, '0')}-${parts[1]!.padStart(2, '0')}-${parts[2]!.padStart(2, '0')}` : null;
-    const realDay = day && new Date(`${day}T12:00:00Z`).toISOString().slice(0, 10) === day ? day : null;
+    // Noon UTC of a day that does not exist (the 13th month, the 32nd) is an invalid date, not a throw.
+    const noon = day ? new Date(`${day}T12:00:00Z`) : null;
+    const realDay = day && noon && !Number.isNaN(noon.getTime()) && noon.toISOString().slice(0, 10) === day ? day : null;
     if (parts.some((p) => !p)) problem('when', 'Enter the date of the meeting');
     else if (!realDay) problem('when', 'The date of the meeting must be a real date, for example 8 12 2026');
     const clock = /^([01]?\d|2[0-3])[:.]([0-5]\d)$/.exec(v.time.trim());

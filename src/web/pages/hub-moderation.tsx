@@ -4,7 +4,7 @@ import type { FC } from 'hono/jsx';
 import { z } from 'zod';
 import { getVisibleBid, runBidAction, type BidView } from '../../services/bids.js';
 import { RATING_CRITERIA, moderateUpdate, type BidStatus, type RatingCriterion, type ReviewStatus } from '../../shared.js';
-import { needRole, one, render, signedIn, type WebApp, type WebContext } from '../app.js';
+import { BID_ROUTE, needRole, one, render, signedIn, type WebApp, type WebContext } from '../app.js';
 import { BackLink, Button, Form, Radios, SummaryList, Table, TextArea, TextInput } from '../components.js';
 import { dateTime } from '../format.js';
 import {
@@ -52,9 +52,9 @@ const moderationSchema = z.object({
 });
 
 export function registerModerationPages(web: WebApp): void {
-  web.get('/app/bids/:reference/moderate', (c) => moderationPage(c, c.req.param('reference')));
+  web.get(`${BID_ROUTE}/moderate`, (c) => moderationPage(c, c.req.param('reference')));
 
-  web.post('/app/bids/:reference/moderate', (c) => {
+  web.post(`${BID_ROUTE}/moderate`, (c) => {
     const reference = c.req.param('reference');
     return submitForm(c, {
       form: 'moderate',

@@ -23,7 +23,7 @@ import {
   type ReviewStatus,
   type ReviewStep,
 } from '../../shared.js';
-import { act, needRole, render, signedIn, type WebApp, type WebContext } from '../app.js';
+import { act, BID_ROUTE, needRole, render, signedIn, type WebApp, type WebContext } from '../app.js';
 import { BackLink, Button, Form, InsetText, Radios, Select, SummaryList, Table, TextArea } from '../components.js';
 import { dateTime } from '../format.js';
 import {
@@ -94,16 +94,16 @@ export function registerReviewPages(web: WebApp): void {
     return render(c, { title: 'Review queue', current: '/app/reviews' }, <QueuePage items={items} />);
   });
 
-  web.get('/app/bids/:reference/review', (c) => reviewPage(c, c.req.param('reference')));
+  web.get(`${BID_ROUTE}/review`, (c) => reviewPage(c, c.req.param('reference')));
 
-  web.post('/app/bids/:reference/review/take', (c) => {
+  web.post(`${BID_ROUTE}/review/take`, (c) => {
     const reference = c.req.param('reference');
     return act(c, reviewHref(reference), { kind: 'success', title: 'You have taken this review' }, () =>
       runBidAction(c.get('deps'), reference, takeReviewUpdate, { actor: asActor(signedIn(c)) }),
     );
   });
 
-  web.post('/app/bids/:reference/review/steps/:step', (c) => {
+  web.post(`${BID_ROUTE}/review/steps/:step`, (c) => {
     const { reference, step } = c.req.param();
     if (!(REVIEW_STEPS as readonly string[]).includes(step)) throw new ApiError(404, 'not_found', `There is no review step ${step}`);
     const label = STEP_LABELS[step as ReviewStep];
@@ -118,7 +118,7 @@ export function registerReviewPages(web: WebApp): void {
     });
   });
 
-  web.post('/app/bids/:reference/review/ratings/:criterion', (c) => {
+  web.post(`${BID_ROUTE}/review/ratings/:criterion`, (c) => {
     const { reference, criterion } = c.req.param();
     if (!(RATING_CRITERIA as readonly string[]).includes(criterion)) throw new ApiError(404, 'not_found', `There is no rating ${criterion}`);
     const label = RATING_LABELS[criterion as RatingCriterion];
@@ -133,7 +133,7 @@ export function registerReviewPages(web: WebApp): void {
     });
   });
 
-  web.post('/app/bids/:reference/review/complete', (c) => {
+  web.post(`${BID_ROUTE}/review/complete`, (c) => {
     const reference = c.req.param('reference');
     return submitForm(c, {
       form: 'complete',
@@ -146,7 +146,7 @@ export function registerReviewPages(web: WebApp): void {
     });
   });
 
-  web.post('/app/bids/:reference/review/revisions', (c) => {
+  web.post(`${BID_ROUTE}/review/revisions`, (c) => {
     const reference = c.req.param('reference');
     return submitForm(c, {
       form: 'revisions',
@@ -159,7 +159,7 @@ export function registerReviewPages(web: WebApp): void {
     });
   });
 
-  web.post('/app/bids/:reference/review/assign', (c) => {
+  web.post(`${BID_ROUTE}/review/assign`, (c) => {
     const reference = c.req.param('reference');
     return submitForm(c, {
       form: 'assign',

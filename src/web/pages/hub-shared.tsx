@@ -14,7 +14,7 @@ import { canSeeMeetings } from '../../services/meetings.js';
 import type { Actor, BidAction, BidStatus, MeetingState, MeetingStatus, RatingCriterion, ReviewStep, StepAssessment } from '../../shared.js';
 import { act, formErrors, formOf, one, type FormBody, type WebContext } from '../app.js';
 import { InsetText, StateTag, SummaryList, Tag, type FieldError } from '../components.js';
-import { date, money } from '../format.js';
+import { date, money, plainDates } from '../format.js';
 import type { Flash } from '../session.js';
 
 export const STEP_LABELS: Record<ReviewStep, string> = {
@@ -142,7 +142,7 @@ export const NotNow: FC<{ why: string; bid: Pick<BidView, 'state'>; status: Pick
   <InsetText>
     <p>{why}</p>
     <p>
-      Where it is now: <StateTag state={bid.state} />. It is waiting for {status.waitingFor}.
+      Where it is now: <StateTag state={bid.state} />. It is waiting for {plainDates(status.waitingFor)}.
     </p>
   </InsetText>
 );
