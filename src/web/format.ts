@@ -97,3 +97,13 @@ export function poundsToPence(text: string): number | null {
 export function penceToPounds(pence: number): string {
   return pence % 100 === 0 ? String(pence / 100) : (pence / 100).toFixed(2);
 }
+
+/** The CCP Assembly's decisions and the chair's actions, as the bid and Assembly pages say them. */
+export const OUTCOME_LABELS: Record<string, string> = {
+  supported: 'Supported',
+  supported_with_conditions: 'Supported with conditions',
+  deferred: 'Deferred',
+  not_supported: 'Not supported',
+  ratified: "Chair's action ratified",
+  not_ratified: "Chair's action not ratified",
+};

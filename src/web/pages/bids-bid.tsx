@@ -11,7 +11,7 @@ import { canSee, seesEverything } from '../../services/visibility.js';
 import type { AssemblyDecision, BidAction, BidStatus } from '../../shared.js';
 import { BID_ROUTE, render, signedIn, type WebApp } from '../app.js';
 import { Form, InsetText, StateTag, SummaryList, WarningCallout } from '../components.js';
-import { date, dateTime, money, plainDates } from '../format.js';
+import { OUTCOME_LABELS, date, dateTime, money, plainDates } from '../format.js';
 import { ScoreBreakdown } from '../score.js';
 import { BidAnswers, type OrganisationNames } from './bids-answers.js';
 import { PageHeading, SubmitOnce, listOrganisations, namesOf, sentenceCase } from './bids-shared.js';
@@ -128,15 +128,6 @@ const RevisionRequests: FC<{ status: BidStatus }> = ({ status }) => {
       ))}
     </>
   ) : null;
-};
-
-const OUTCOME_LABELS: Record<string, string> = {
-  supported: 'Supported',
-  supported_with_conditions: 'Supported with conditions',
-  deferred: 'Deferred',
-  not_supported: 'Not supported',
-  ratified: "Chair's action ratified",
-  not_ratified: "Chair's action not ratified",
 };
 
 const conditionList = (conditions: string[]): Child =>

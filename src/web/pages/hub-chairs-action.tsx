@@ -6,8 +6,8 @@ import { getVisibleBid, runBidAction } from '../../services/bids.js';
 import { chairsActionUpdate, type BidStatus } from '../../shared.js';
 import { BID_ROUTE, needRole, one, render, signedIn, type WebApp, type WebContext } from '../app.js';
 import { BackLink, Button, Form, Radios, SummaryList, TextArea } from '../components.js';
-import { BAND_LABELS, dateTime } from '../format.js';
-import { BidInBrief, DeadlineText, Heading, NotNow, OUTCOME_LABELS, asActor, chairsActionHref, errorOf, lines, lower, organisationNames, roleMay, shown, submitForm, type Failed } from './hub-shared.js';
+import { BAND_LABELS, OUTCOME_LABELS, dateTime } from '../format.js';
+import { BidInBrief, DeadlineText, Heading, NotNow, asActor, chairsActionHref, errorOf, lines, lower, organisationNames, roleMay, shown, submitForm, type Failed } from './hub-shared.js';
 
 const OUTCOMES = ['supported', 'supported_with_conditions', 'not_supported'] as const;
 

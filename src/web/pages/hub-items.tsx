@@ -9,12 +9,11 @@ import { scoreResult } from '../../services/scores.js';
 import { castVoteUpdate, declareMeetingInterestUpdate, recordDecisionUpdate, type AgendaItem, type AssemblyDecision, type BidStatus, type ChairsAction, type MeetingStatus } from '../../shared.js';
 import { one, render, signedIn, type WebApp, type WebContext } from '../app.js';
 import { BackLink, Button, Form, Radios, SummaryList, Table, Tag, TextArea } from '../components.js';
-import { dateTime, money } from '../format.js';
+import { OUTCOME_LABELS, dateTime, money } from '../format.js';
 import { ScoreBreakdown } from '../score.js';
 import { PURPOSE_LABELS } from './hub-meetings.js';
 import {
   Heading,
-  OUTCOME_LABELS,
   asActor,
   bidHref,
   errorOf,

@@ -16,13 +16,12 @@ import {
 } from '../../shared.js';
 import { act, formErrors, formOf, many, needRole, one, render, signedIn, type WebApp, type WebContext } from '../app.js';
 import { BackLink, Button, ButtonLink, Checkboxes, DateInput, Form, SummaryList, Table, TextArea, TextInput } from '../components.js';
-import { BAND_LABELS, dateTime } from '../format.js';
+import { BAND_LABELS, OUTCOME_LABELS, dateTime } from '../format.js';
 import { setFlash } from '../session.js';
 import {
   DeadlineText,
   Heading,
   MeetingStateTag,
-  OUTCOME_LABELS,
   asActor,
   awaitingChairsAction,
   chairsActionHref,

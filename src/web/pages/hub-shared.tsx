@@ -57,15 +57,6 @@ export const MEETING_STATES: Record<MeetingState, { label: string; colour: strin
 
 export const MeetingStateTag: FC<{ state: MeetingState }> = ({ state }) => <Tag colour={MEETING_STATES[state].colour}>{MEETING_STATES[state].label}</Tag>;
 
-export const OUTCOME_LABELS: Record<string, string> = {
-  supported: 'Supported',
-  supported_with_conditions: 'Supported with conditions',
-  deferred: 'Deferred',
-  not_supported: 'Not supported',
-  ratified: "Chair's action ratified",
-  not_ratified: "Chair's action not ratified",
-};
-
 /** A rating as people read it: "not applicable" is a choice, not a missing value. */
 export const ratingText = (rating: number | null | undefined): string =>
   rating === null ? 'Not applicable' : rating === undefined ? 'Not recorded' : Number.isInteger(rating) ? String(rating) : rating.toFixed(2);
