@@ -126,3 +126,19 @@ describe('signing in on a demo start', () => {
     expect(await res.text()).toContain('Demo sign-in is only for an embedded demo start');
   });
 });
+
+describe('the API documentation', () => {
+  it('works in a browser: Swagger UI draws every resource from the OpenAPI document', async () => {
+    const page = await (await web.browser.newContext()).newPage();
+    const failures: string[] = [];
+    page.on('pageerror', (error) => failures.push(error.message));
+    await page.goto(`${web.url}/docs`);
+    await page.locator('.swagger-ui .info .title', { hasText: 'Clinical prioritisation' }).waitFor();
+    const tags = await page.locator('.swagger-ui .opblock-tag').allInnerTexts();
+    for (const tag of ['Bids', 'Evaluation hub', 'Assembly', 'Decision trail', 'Funding rounds', 'Finance', 'Admin']) {
+      expect(tags.some((t) => t.startsWith(tag)), tag).toBe(true);
+    }
+    expect(await page.locator('.swagger-ui .opblock').count()).toBeGreaterThan(40);
+    expect(failures).toEqual([]);
+  });
+});
