@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { call as rawCall, until, type Reply } from './helpers/http.js';
-import { largeBid, smallBid } from './helpers/lifecycle.js';
+import { largeBid, QUORATE, smallBid } from './helpers/lifecycle.js';
 
 let ctx: TestContext;
 let documented: { method: string; template: string; pattern: RegExp }[] = [];
@@ -53,7 +53,6 @@ async function reviewOverHttp(reference: string, evaluator: string, ratings: [nu
   await ok(evaluator, 'POST', `/bids/${reference}/review/complete`, { recommendation: 'ready', comments: '' });
 }
 
-const QUORATE = ['sarah.collins', 'mark.osei', 'aisha.begum', 'peter.novak', 'laura.king', 'ben.carter', 'omar.farouk'];
 const evaluatorsOf = (b: Reply['body']) => (b.status.review?.reviews ?? []).map((r: { evaluator: { id: string } }) => r.evaluator.id) as string[];
 
 describe('public routes', () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../src/services/trail.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { call, until } from './helpers/http.js';
-import { smallBid } from './helpers/lifecycle.js';
+import { QUORATE, smallBid } from './helpers/lifecycle.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -13,7 +13,6 @@ beforeAll(async () => {
 });
 afterAll(async () => ctx?.close());
 
-const QUORATE = ['sarah.collins', 'mark.osei', 'aisha.begum', 'peter.novak', 'laura.king', 'ben.carter', 'omar.farouk'];
 
 describe('the whole journey over HTTP', () => {
   it('takes a bid from submission to the Assembly decision, then finance exports and verifies its trail', async () => {

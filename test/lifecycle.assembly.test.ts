@@ -27,6 +27,7 @@ import {
   meetingHandle,
   meetingStatus,
   meetingWithAgenda,
+  QUORATE,
   refusal,
   reviewToAssembly,
   smallBid,
@@ -44,7 +45,6 @@ afterAll(async () => ctx?.close());
 
 const chair = () => actor('sarah.collins');
 /** Seven voting members, none from NNUH or QEH, the chair among them, five professions. */
-const QUORATE = ['sarah.collins', 'mark.osei', 'aisha.begum', 'peter.novak', 'laura.king', 'ben.carter', 'omar.farouk'];
 
 async function openMeeting(present: string[]): Promise<{ id: string; status: MeetingStatus }> {
   const id = `${ctx.config.REFERENCE_PREFIX.toLowerCase()}-m${++meetings}`;

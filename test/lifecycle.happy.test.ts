@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyStream } from '../src/activities/trail.js';
 import { castVoteUpdate, openMeetingUpdate, recordAttendanceUpdate, recordDecisionUpdate } from '../src/shared.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
-import { actions, actor, meetingHandle, meetingWithAgenda, reviewToAssembly, smallBid, status, submit, waitForBid } from './helpers/lifecycle.js';
+import { actions, actor, meetingHandle, meetingWithAgenda, QUORATE, reviewToAssembly, smallBid, status, submit, waitForBid } from './helpers/lifecycle.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -12,7 +12,6 @@ beforeAll(async () => {
 });
 afterAll(async () => ctx?.close());
 
-const QUORATE = ['sarah.collins', 'mark.osei', 'aisha.begum', 'peter.novak', 'laura.king', 'ben.carter', 'omar.farouk'];
 
 describe('a bid from submission to the Assembly decision', () => {
   it('is reviewed, scored, supported by a quorate Assembly and routed to allocation', async () => {

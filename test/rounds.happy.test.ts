@@ -7,21 +7,11 @@ import { bids, decisionEvents } from '../src/db/schema.js';
 import { castVoteUpdate, openMeetingUpdate, recordAttendanceUpdate, recordDecisionUpdate } from '../src/shared.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { call } from './helpers/http.js';
-import { actions, actor, meetingHandle, meetingWithAgenda, reviewToAssembly, smallBid, submit, waitForBid } from './helpers/lifecycle.js';
+import { actions, actor, costing, meetingHandle, meetingWithAgenda, QUORATE, reviewToAssembly, submit, waitForBid } from './helpers/lifecycle.js';
 
 let ctx: TestContext;
 const refs: Record<string, string> = {};
-const QUORATE = ['sarah.collins', 'mark.osei', 'aisha.begum', 'peter.novak', 'laura.king', 'ben.carter', 'omar.farouk'];
 const pounds = (n: number) => n * 100;
-
-/** Bids the same in everything but cost: benefit per pound orders them cheapest first. */
-const costing = (thisYear: number, nextYear = 0) =>
-  smallBid({
-    costs: [
-      { financialYear: '2026/27', recurrentPence: pounds(thisYear), nonRecurrentPence: 0 },
-      ...(nextYear ? [{ financialYear: '2027/28', recurrentPence: pounds(nextYear), nonRecurrentPence: 0 }] : []),
-    ],
-  });
 
 beforeAll(async () => {
   ctx = await createTestContext({ recordAs: 'rounds' });

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { reviewToAssembly, smallBid, submit } from '../helpers/lifecycle.js';
-import { csrfOf, fillAbout, fillCosts, fillEvidence, fillPlan, fillReach, group, press, pressExpectingErrors, referenceOf, reloadUntil, row, textOf, writeBid } from './bid-form.js';
+import { csrfOf, fillAbout, fillCosts, fillEvidence, fillPlan, fillReach, group, press, pressExpectingErrors, referenceOf, reloadUntil, row, textOf, writeBid } from './drive.js';
 import { expectAccessible, message, screenshot, signedInPage, startWeb, type Web } from './harness.js';
 
 let ctx: TestContext;

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchTrail } from '../../src/services/trail.js';
 import { castVoteUpdate, openMeetingUpdate, recordAttendanceUpdate, recordDecisionUpdate } from '../../src/shared.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
-import { actions, actor, largeBid, meetingHandle, meetingWithAgenda, reviewToAssembly, smallBid, submit, waitForBid } from '../helpers/lifecycle.js';
+import { actions, actor, costing, largeBid, meetingHandle, meetingWithAgenda, QUORATE, reviewToAssembly, smallBid, submit, waitForBid } from '../helpers/lifecycle.js';
+import { dayFromNow, fillDate } from './drive.js';
 import { expectAccessible, message, screenshot, signedInPage, startWeb, type Web } from './harness.js';
 
 let ctx: TestContext;
@@ -18,30 +19,7 @@ let finance: Page;
 let roundUrl: string;
 /** Four bids in allocation (NNUH), one for the ICB Board and one waiting for the Assembly (QEH). */
 const refs: Record<'a' | 'b' | 'c' | 'f' | 'board' | 'rescore', string> = { a: '', b: '', c: '', f: '', board: '', rescore: '' };
-const QUORATE = ['sarah.collins', 'mark.osei', 'aisha.begum', 'peter.novak', 'laura.king', 'ben.carter', 'omar.farouk'];
 const pounds = (n: number) => n * 100;
-
-/** Bids the same in everything but cost, so benefit per pound orders them by whole-life cost. */
-const costing = (thisYear: number, nextYear = 0) =>
-  smallBid({
-    costs: [
-      { financialYear: '2026/27', recurrentPence: pounds(thisYear), nonRecurrentPence: 0 },
-      ...(nextYear ? [{ financialYear: '2027/28', recurrentPence: pounds(nextYear), nonRecurrentPence: 0 }] : []),
-    ],
-  });
-
-/** Today and other days as England's calendar has them, as typed into the date boxes. */
-function londonDay(daysFromToday: number) {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'numeric', year: 'numeric' }).formatToParts(new Date(Date.now() + daysFromToday * 86_400_000));
-  const part = (type: string) => parts.find((p) => p.type === type)!.value;
-  return { day: part('day'), month: part('month'), year: part('year') };
-}
-
-async function fillDate(page: Page, name: string, date: { day: string; month: string; year: string }) {
-  await page.locator(`#${name}-day`).fill(date.day);
-  await page.locator(`#${name}-month`).fill(date.month);
-  await page.locator(`#${name}-year`).fill(date.year);
-}
 
 /** Waits for the page to show this: the outcome of what was just done, not a fixed sleep. */
 const shows = (page: Page, text: string | RegExp) => page.getByText(text).first().waitFor();
@@ -112,8 +90,8 @@ describe("finance's and the admin's pages", () => {
     await admin.getByLabel('Title', { exact: true }).fill('Main round 2026/27');
     await admin.getByLabel('Financial year').fill('2026/27');
     await admin.getByLabel('Budget envelope').fill('two hundred thousand');
-    await fillDate(admin, 'opens', londonDay(0));
-    await fillDate(admin, 'closes', londonDay(-1));
+    await fillDate(admin, 'opens', dayFromNow(0));
+    await fillDate(admin, 'closes', dayFromNow(-1));
     await admin.getByText('Ring-fence part of the envelope').click();
     await admin.locator('#sub-0--area').selectOption({ label: 'Ambition: Transforming care in later life' });
     await admin.locator('#sub-0--amount').fill('50,000');
@@ -132,7 +110,7 @@ describe("finance's and the admin's pages", () => {
     await expectAccessible(admin, 'the new round form with errors');
 
     await admin.getByLabel('Budget envelope').fill('200,000');
-    await fillDate(admin, 'closes', londonDay(30));
+    await fillDate(admin, 'closes', dayFromNow(30));
     await admin.getByRole('button', { name: 'Open the round' }).click();
     await admin.waitForURL((url) => /^\/app\/rounds\/[a-z0-9-]+$/.test(url.pathname) && !url.pathname.endsWith('/new'));
     roundUrl = admin.url();

@@ -3,12 +3,11 @@
 // scheduling to a decision, with its quorum shown live. Bids get to each page through the API.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS } from '../../src/db/demo.js';
-import { londonDay } from '../../src/domain/calendar.js';
 import type { BidStatus } from '../../src/shared.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { json } from '../helpers/fixtures.js';
-import { largeBid, recorded, review, reviewToAssembly, smallBid, submit, waitForBid } from '../helpers/lifecycle.js';
+import { largeBid, QUORATE, recorded, review, reviewToAssembly, smallBid, submit, waitForBid } from '../helpers/lifecycle.js';
+import { click, dayFromNow, fillDate, formWith, recordAttendance } from './drive.js';
 import { expectAccessible, message, screenshot, signedInPage, startWeb, type Web } from './harness.js';
 
 let ctx: TestContext;
@@ -65,15 +64,7 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-const nameOf = (id: string) => DEMO_USERS.find((u) => u.id === id)!.name;
 const text = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replace(/\s+/g, ' ');
-/** The form holding this button: one of several small forms on a page. */
-const formWith = (page: Page, button: string) => page.locator('form', { has: page.getByRole('button', { name: button, exact: true }) });
-
-async function submitButton(page: Page, name: string) {
-  await page.getByRole('button', { name, exact: true }).click();
-  await page.waitForLoadState();
-}
 
 describe('the evaluation hub', () => {
   it('takes an evaluator from the queue through every step and rating, with errors shown, to completion', async () => {
@@ -90,11 +81,11 @@ describe('the evaluation hub', () => {
     await expectAccessible(page, 'the review form');
 
     // A rating with neither a value nor a rationale, then with a value only.
-    await submitButton(page, 'Save evidence quality rating');
+    await click(page, 'Save evidence quality rating');
     expect(await page.title()).toMatch(/^Error: Review /);
     expect(await message(page)).toContain('Select a rating for evidence quality, or not applicable');
     await formWith(page, 'Save evidence quality rating').getByLabel('4', { exact: true }).check();
-    await submitButton(page, 'Save evidence quality rating');
+    await click(page, 'Save evidence quality rating');
     expect(await message(page)).toBe('There is a problem Enter your rationale for the evidence quality rating');
     expect(await text(page, '#evidence_quality-rationale-error')).toBe('Error: Enter your rationale for the evidence quality rating');
     expect(await formWith(page, 'Save evidence quality rating').getByLabel('4', { exact: true }).isChecked()).toBe(true);
@@ -109,7 +100,7 @@ describe('the evaluation hub', () => {
       const form = formWith(page, `Save ${step}`);
       await form.getByLabel(assessment, { exact: true }).check();
       await form.getByLabel(`Comments on ${step}`).fill(comments);
-      await submitButton(page, `Save ${step}`);
+      await click(page, `Save ${step}`);
       expect(await message(page)).toContain(`${step.charAt(0).toUpperCase()}${step.slice(1)} recorded`);
     }
     const ratings = [
@@ -121,7 +112,7 @@ describe('the evaluation hub', () => {
       const form = formWith(page, `Save ${criterion} rating`);
       await form.getByLabel(rating, { exact: true }).check();
       await form.getByLabel(`Rationale for the ${criterion} rating`).fill(rationale);
-      await submitButton(page, `Save ${criterion} rating`);
+      await click(page, `Save ${criterion} rating`);
       expect(await message(page)).toContain('rating recorded');
     }
     // What is recorded shows in the forms.
@@ -130,7 +121,7 @@ describe('the evaluation hub', () => {
     await screenshot(page, 'evaluator-review');
 
     await page.getByLabel('Ready for scoring').check();
-    await submitButton(page, 'Complete your review');
+    await click(page, 'Complete your review');
     expect(new URL(page.url()).pathname).toBe('/app/reviews');
     expect(await message(page)).toContain(`Review of ${bids.form} completed`);
     expect(await page.getByRole('row').filter({ hasText: bids.form }).count()).toBe(0);
@@ -160,7 +151,7 @@ describe('the evaluation hub', () => {
     await expectAccessible(page, 'the moderation form');
     await screenshot(page, 'hub-lead-moderation');
 
-    await submitButton(page, 'Record moderation');
+    await click(page, 'Record moderation');
     const problems = await message(page);
     expect(problems).toContain('Enter a moderated rating for evidence quality, or select not applicable');
     expect(problems).toContain('Select your decision');
@@ -172,7 +163,7 @@ describe('the evaluation hub', () => {
     await page.getByRole('group', { name: 'Quality and safety' }).getByLabel('Not applicable').check();
     await page.getByLabel('Ready for scoring').check();
     await page.getByLabel('Comments').fill('NICE guidance applies, but the local evaluation is thin: 3.75');
-    await submitButton(page, 'Record moderation');
+    await click(page, 'Record moderation');
     expect(await message(page)).toContain(`Moderation of ${bids.divergent} recorded`);
 
     const moderated = await waitForBid(ctx, bids.divergent, (s) => !!s.review?.moderation?.outcome, 'moderated');
@@ -193,7 +184,7 @@ describe('the evaluation hub', () => {
     await expectAccessible(joseph, 'an empty review queue');
 
     await joseph.goto(`${web.url}/app/bids/${bids.openPlace}/review`);
-    await submitButton(joseph, 'Take this review');
+    await click(joseph, 'Take this review');
     expect(await message(joseph)).toBe(
       "Important You have a conflict of interest Joseph Mensah may not review this bid: belongs to NNUH, the bid's lead organisation",
     );
@@ -202,7 +193,7 @@ describe('the evaluation hub', () => {
     const lead = await signedInPage(web, ctx, 'rachel.green');
     await lead.goto(`${web.url}/app/bids/${bids.openPlace}/review`);
     await lead.getByLabel('Evaluator', { exact: true }).selectOption('joseph.mensah');
-    await submitButton(lead, 'Assign evaluator');
+    await click(lead, 'Assign evaluator');
     expect(await message(lead)).toBe("Important This was refused Joseph Mensah may not review this bid: belongs to NNUH, the bid's lead organisation");
 
     // Someone without a conflict finds the open place in their queue and takes it.
@@ -212,7 +203,7 @@ describe('the evaluation hub', () => {
     const row = evaluator.getByRole('row').filter({ hasText: bids.openPlace });
     expect(await row.innerText()).toContain('A review place is open');
     await row.getByRole('link', { name: `Take a place ${bids.openPlace}` }).click();
-    await submitButton(evaluator, 'Take this review');
+    await click(evaluator, 'Take this review');
     expect(await message(evaluator)).toContain('You have taken this review');
     expect(await evaluator.getByRole('heading', { name: 'Review steps' }).count()).toBe(1);
     const taken = await waitForBid(ctx, bids.openPlace, (s) => s.review?.reviews.length === 1, 'taken');
@@ -254,29 +245,14 @@ describe('overdue reviews', () => {
 });
 
 describe('the CCP Assembly', () => {
-  /** Seven voting members with no conflict on an NNUH bid with QEH and JPUH: the chair among them, five professions. */
-  const QUORATE = ['sarah.collins', 'mark.osei', 'aisha.begum', 'peter.novak', 'laura.king', 'ben.carter', 'omar.farouk'];
-  const meetingDay = (daysAhead: number) => londonDay(new Date(Date.now() + daysAhead * 86_400_000));
-
   async function schedule(admin: Page, day: string, title: string): Promise<string> {
     await admin.goto(`${web.url}/app/meetings/new`);
-    const [year, month, date] = day.split('-');
-    await admin.getByLabel('Day').fill(String(Number(date)));
-    await admin.getByLabel('Month').fill(String(Number(month)));
-    await admin.getByLabel('Year').fill(year!);
+    await fillDate(admin, 'when', day);
     await admin.getByLabel('Start time').fill('14:00');
     await admin.getByLabel('Title (optional)').fill(title);
-    await submitButton(admin, 'Schedule the meeting');
+    await click(admin, 'Schedule the meeting');
     expect(await message(admin)).toContain('Meeting scheduled');
     return admin.url();
-  }
-
-  async function recordAttendance(chair: Page, meetingUrl: string, present: string[]) {
-    await chair.goto(meetingUrl);
-    for (const checkbox of await chair.getByRole('checkbox').all()) await checkbox.uncheck();
-    for (const id of present) await chair.getByRole('checkbox', { name: new RegExp(`^${nameOf(id)} \\(`) }).check();
-    await submitButton(chair, 'Record attendance');
-    expect(await message(chair)).toContain(`${present.length} members present`);
   }
 
   it("lets the chair act on a safety escalation between meetings", async () => {
@@ -287,13 +263,13 @@ describe('the CCP Assembly', () => {
     await expectAccessible(chair, "the chair's action page");
 
     await chair.getByLabel('Supported with conditions').check();
-    await submitButton(chair, "Record chair's action");
+    await click(chair, "Record chair's action");
     expect(await message(chair)).toBe('There is a problem Enter the conditions, one on each line Enter the reason for the record');
     await expectAccessible(chair, "the chair's action page with errors");
 
     await chair.getByRole('textbox', { name: 'Conditions' }).fill('Report admissions avoided monthly\n\nReview at the next meeting');
     await chair.getByRole('textbox', { name: 'Reason' }).fill('Winter pressures: patients at risk before the next meeting');
-    await submitButton(chair, "Record chair's action");
+    await click(chair, "Record chair's action");
     expect(await message(chair)).toContain("Chair's action recorded");
     const taken = (await chair.locator('main').innerText()).replace(/\s+/g, ' ');
     expect(taken).toContain("Chair's action taken");
@@ -309,28 +285,28 @@ describe('the CCP Assembly', () => {
     await expectAccessible(admin, 'the meetings list');
     await admin.getByRole('button', { name: 'Schedule a meeting' }).click();
     await expectAccessible(admin, 'the new meeting form');
-    await submitButton(admin, 'Schedule the meeting');
+    await click(admin, 'Schedule the meeting');
     expect(await message(admin)).toBe('There is a problem Enter the date of the meeting Enter the time the meeting starts, for example 14:00');
     await expectAccessible(admin, 'the new meeting form with errors');
 
     // A meeting that is cancelled, and the one that meets.
-    const cancelledUrl = await schedule(admin, meetingDay(46), 'CCP Assembly (storm date)');
-    await submitButton(admin, 'Cancel the meeting');
+    const cancelledUrl = await schedule(admin, dayFromNow(46), 'CCP Assembly (storm date)');
+    await click(admin, 'Cancel the meeting');
     expect(await message(admin)).toContain('Enter why the meeting is cancelled');
     await admin.getByLabel('Why is the meeting cancelled?').fill('Storm warning: the venue is closed');
-    await submitButton(admin, 'Cancel the meeting');
+    await click(admin, 'Cancel the meeting');
     expect(await text(admin, 'main')).toContain('State Cancelled');
     expect(admin.url()).toBe(cancelledUrl);
     await expectAccessible(admin, 'a cancelled meeting');
 
-    const meetingUrl = await schedule(admin, meetingDay(45), 'CCP Assembly (e2e)');
-    expect(new URL(meetingUrl).pathname).toBe(`/app/meetings/ccpa-${meetingDay(45)}`);
+    const meetingUrl = await schedule(admin, dayFromNow(45), 'CCP Assembly (e2e)');
+    expect(new URL(meetingUrl).pathname).toBe(`/app/meetings/ccpa-${dayFromNow(45)}`);
     expect(await text(admin, 'main')).toContain('State Scheduled: agenda open');
     await expectAccessible(admin, 'a scheduled meeting');
 
     const chair = await signedInPage(web, ctx, 'sarah.collins');
     await chair.goto(meetingUrl);
-    await submitButton(chair, 'Close the agenda now');
+    await click(chair, 'Close the agenda now');
     expect(await message(chair)).toContain('Agenda closed');
     const agenda = (await chair.getByRole('table').innerText()).replace(/\s+/g, ' ');
     expect(agenda).toContain(`${bids.escalated} `);
@@ -338,7 +314,7 @@ describe('the CCP Assembly', () => {
     expect(agenda).toContain(`${bids.assembly} Community respiratory hubs for winter Decision`);
     await expectAccessible(chair, 'a meeting with its agenda closed');
 
-    await submitButton(chair, 'Open the meeting');
+    await click(chair, 'Open the meeting');
     expect(await text(chair, 'main')).toContain('State In session');
     await expectAccessible(chair, 'an open meeting');
     await recordAttendance(chair, meetingUrl, [...QUORATE, 'james.lee']);
@@ -354,14 +330,14 @@ describe('the CCP Assembly', () => {
     const peter = await signedInPage(web, ctx, 'peter.novak');
     await peter.goto(itemUrl);
     await peter.getByLabel('Support', { exact: true }).check();
-    await submitButton(peter, 'Cast your vote');
+    await click(peter, 'Cast your vote');
     expect(await message(peter)).toContain('Your vote is recorded');
     expect(await text(peter, 'main')).toContain('You voted: support.');
 
     const james = await signedInPage(web, ctx, 'james.lee');
     await james.goto(itemUrl);
     await james.getByLabel('Support', { exact: true }).check();
-    await submitButton(james, 'Cast your vote');
+    await click(james, 'Cast your vote');
     expect(await message(james)).toBe(`Important You have a conflict of interest Dr James Lee may not vote on ${bids.assembly}: belongs to NNUH, the bid's lead organisation`);
     await expectAccessible(james, 'the item page with a refused vote');
 
@@ -379,12 +355,12 @@ describe('the CCP Assembly', () => {
     // The chair decides: supported with conditions.
     await chair.reload();
     await chair.getByLabel('Supported with conditions').check();
-    await submitButton(chair, 'Record the decision');
+    await click(chair, 'Record the decision');
     expect(await message(chair)).toBe('There is a problem Enter the conditions, one on each line');
     await expectAccessible(chair, 'the item page with an error');
     await chair.getByRole('textbox', { name: 'Conditions' }).fill('Report hub attendances quarterly\nIndependent evaluation at 12 months');
     await chair.getByRole('textbox', { name: 'Reason' }).fill('Strong case for winter resilience in West Norfolk');
-    await submitButton(chair, 'Record the decision');
+    await click(chair, 'Record the decision');
     expect(await message(chair)).toContain('Decision recorded');
     const decided = await text(chair, 'main');
     expect(decided).toContain('Decision: Supported with conditions');
@@ -401,14 +377,14 @@ describe('the CCP Assembly', () => {
     await chair.getByRole('link', { name: bids.escalated, exact: true }).click();
     expect(await text(chair, 'main')).toContain("Chair's action to ratify Outcome Supported with conditions");
     await chair.getByLabel("Chair's action ratified").check();
-    await submitButton(chair, 'Record the decision');
+    await click(chair, 'Record the decision');
     expect(await text(chair, 'main')).toContain("Decision: Chair's action ratified");
     await waitForBid(ctx, bids.escalated, (s) => s.assembly.ratification === 'ratified', 'ratified');
 
     await chair.goto(meetingUrl);
     expect(await chair.getByRole('row').filter({ hasText: bids.assembly }).innerText()).toMatch(/Quorate\s+Supported with conditions$/);
     await screenshot(chair, 'assembly-meeting');
-    await submitButton(chair, 'Close the meeting');
+    await click(chair, 'Close the meeting');
     expect(await text(chair, 'main')).toContain('State Closed');
     await expectAccessible(chair, 'a closed meeting');
   }, 180_000);

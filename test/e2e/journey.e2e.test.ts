@@ -7,9 +7,9 @@ import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src/db/demo.js';
-import { londonDay } from '../../src/domain/calendar.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
-import { press, referenceOf, reloadUntil, row, writeBid } from './bid-form.js';
+import { QUORATE } from '../helpers/lifecycle.js';
+import { click, dayFromNow, fillDate, formWith, press, recordAttendance, referenceOf, reloadUntil, row, writeBid } from './drive.js';
 import { expectAccessible, message, screenshot, signedInPage, startWeb, type Web } from './harness.js';
 
 let ctx: TestContext;
@@ -23,8 +23,6 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-/** Voting members with no conflict on an NNUH bid with a QEH partner: the chair among them, five professions. */
-const PRESENT = ['sarah.collins', 'mark.osei', 'aisha.begum', 'peter.novak', 'laura.king', 'ben.carter', 'omar.farouk'];
 const VOTERS = ['sarah.collins', 'mark.osei', 'aisha.begum', 'peter.novak', 'laura.king'];
 
 const idOf = (name: string) => {
@@ -33,21 +31,7 @@ const idOf = (name: string) => {
   return user.id;
 };
 
-/** Clicks a button and waits for the page it posts to (post, redirect, get). */
-async function click(page: Page, button: string): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: button, exact: true }).click()]);
-}
-
 const mainText = async (page: Page) => (await page.locator('main').innerText()).replace(/\s+/g, ' ');
-
-async function fillDate(page: Page, name: string, day: string) {
-  const [year, month, date] = day.split('-');
-  await page.locator(`#${name}-day`).fill(String(Number(date)));
-  await page.locator(`#${name}-month`).fill(String(Number(month)));
-  await page.locator(`#${name}-year`).fill(year!);
-}
-
-const inDays = (days: number) => londonDay(new Date(Date.now() + days * 86_400_000));
 
 describe('one bid from the form to the decision trail, every person in the browser', () => {
   it('is submitted, reviewed, scored, decided, allocated, confirmed and found by finance', async () => {
@@ -70,16 +54,15 @@ describe('one bid from the form to the decision trail, every person in the brows
     await evaluator.goto(`${web.url}/app/reviews`);
     await evaluator.getByRole('row').filter({ hasText: reference }).getByRole('link', { name: `Review ${reference}` }).click();
     await evaluator.waitForURL(`${web.url}/app/bids/${reference}/review`);
-    const formWith = (button: string) => evaluator.locator('form', { has: evaluator.getByRole('button', { name: button, exact: true }) });
     for (const step of ['evaluation design', 'outcome measures', 'data availability']) {
-      const form = formWith(`Save ${step}`);
+      const form = formWith(evaluator, `Save ${step}`);
       await form.getByLabel('Adequate', { exact: true }).check();
       await form.getByLabel(`Comments on ${step}`).fill('Clear and proportionate');
       await click(evaluator, `Save ${step}`);
       expect(await message(evaluator)).toContain('recorded');
     }
     for (const criterion of ['evidence quality', 'deliverability', 'quality and safety']) {
-      const form = formWith(`Save ${criterion} rating`);
+      const form = formWith(evaluator, `Save ${criterion} rating`);
       await form.getByLabel('4', { exact: true }).check();
       await form.getByLabel(`Rationale for the ${criterion} rating`).fill('Well evidenced locally');
       await click(evaluator, `Save ${criterion} rating`);
@@ -99,7 +82,7 @@ describe('one bid from the form to the decision trail, every person in the brows
     await admin.goto(`${web.url}/app/meetings/new`);
     // The meeting's id is its date, and round ids come from titles: on the Temporal server the test
     // files share, each picks its own.
-    await fillDate(admin, 'when', inDays(38));
+    await fillDate(admin, 'when', dayFromNow(38));
     await admin.getByLabel('Start time').fill('14:00');
     await click(admin, 'Schedule the meeting');
     expect(await message(admin)).toContain('Meeting scheduled');
@@ -110,13 +93,7 @@ describe('one bid from the form to the decision trail, every person in the brows
     await click(chair, 'Close the agenda now');
     expect(await chair.getByRole('table').innerText()).toContain(reference);
     await click(chair, 'Open the meeting');
-    for (const checkbox of await chair.getByRole('checkbox').all()) await checkbox.uncheck();
-    for (const id of PRESENT) {
-      const name = DEMO_USERS.find((u) => u.id === id)!.name;
-      await chair.getByRole('checkbox', { name: new RegExp(`^${name} \\(`) }).check();
-    }
-    await click(chair, 'Record attendance');
-    expect(await message(chair)).toContain(`${PRESENT.length} members present`);
+    await recordAttendance(chair, meetingUrl, QUORATE);
     await chair.getByRole('link', { name: reference, exact: true }).click();
     const itemUrl = chair.url();
     expect(await mainText(chair)).toContain('Quorate');
@@ -143,8 +120,8 @@ describe('one bid from the form to the decision trail, every person in the brows
     await admin.getByLabel('Title', { exact: true }).fill(`Journey round ${ctx.config.REFERENCE_PREFIX}`);
     await admin.getByLabel('Financial year').fill(financialYear);
     await admin.getByLabel('Budget envelope').fill('500,000');
-    await fillDate(admin, 'opens', inDays(0));
-    await fillDate(admin, 'closes', inDays(30));
+    await fillDate(admin, 'opens', dayFromNow(0));
+    await fillDate(admin, 'closes', dayFromNow(30));
     await click(admin, 'Open the round');
     expect(await message(admin)).toContain('The funding round is open');
     const roundUrl = admin.url();

@@ -36,6 +36,22 @@ export function smallBid(overrides: Partial<BidSubmission> = {}): BidSubmission 
   return { ...bid, ...overrides };
 }
 
+/**
+ * Bids the same in everything but cost (pounds this year and next), so benefit per pound orders
+ * them by whole-life cost, cheapest first.
+ */
+export function costing(thisYear: number, nextYear = 0): BidSubmission {
+  return smallBid({
+    costs: [
+      { financialYear: '2026/27', recurrentPence: thisYear * 100, nonRecurrentPence: 0 },
+      ...(nextYear ? [{ financialYear: '2027/28', recurrentPence: nextYear * 100, nonRecurrentPence: 0 }] : []),
+    ],
+  });
+}
+
+/** Seven voting members of the demo Assembly, none from NNUH, QEH or JPUH: the chair among them, five professions, quorate. */
+export const QUORATE = ['sarah.collins', 'mark.osei', 'aisha.begum', 'peter.novak', 'laura.king', 'ben.carter', 'omar.farouk'];
+
 /** The example bid (£390,000 over two years: two evaluators), under a fresh reference. */
 export function largeBid(overrides: Partial<BidSubmission> = {}): BidSubmission {
   const { reference: _example, ...bid } = validBid();

@@ -1,6 +1,11 @@
 // Driving the pages as a person would: the bid form's four steps, buttons that lead on or come
-// back with errors, and reading what a page says. Shared by the browser tests.
+// back with errors, dates, a meeting's attendance, and reading what a page says. Shared by the
+// browser tests.
 import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { DEMO_USERS } from '../../src/db/demo.js';
+import { londonDay } from '../../src/domain/calendar.js';
+import { message } from './harness.js';
 
 export const group = (page: Page, legend: RegExp) => page.getByRole('group', { name: legend });
 
@@ -104,4 +109,35 @@ export async function reloadUntil(page: Page, text: string | RegExp, timeoutMs =
 /** The page's CSRF token, as its forms carry it. */
 export async function csrfOf(page: Page): Promise<string> {
   return page.locator('input[name="_csrf"]').first().inputValue();
+}
+
+/** Clicks a button and waits for the page its form posts to (post, redirect, get). */
+export async function click(page: Page, button: string): Promise<void> {
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: button, exact: true }).click()]);
+}
+
+/** The form holding this button: one of several small forms on a page. */
+export const formWith = (page: Page, button: string) => page.locator('form', { has: page.getByRole('button', { name: button, exact: true }) });
+
+/** The day in England this many days from today, as YYYY-MM-DD. */
+export const dayFromNow = (days: number): string => londonDay(new Date(Date.now() + days * 86_400_000));
+
+/** Types a YYYY-MM-DD day into the NHS date input called `name`, as a person writes it (1 4 2027). */
+export async function fillDate(page: Page, name: string, day: string): Promise<void> {
+  const [year, month, date] = day.split('-');
+  await page.locator(`#${name}-day`).fill(String(Number(date)));
+  await page.locator(`#${name}-month`).fill(String(Number(month)));
+  await page.locator(`#${name}-year`).fill(year!);
+}
+
+/** The chair ticks exactly these members present on the meeting's page, and records it. */
+export async function recordAttendance(chair: Page, meetingUrl: string, present: readonly string[]): Promise<void> {
+  await chair.goto(meetingUrl);
+  for (const checkbox of await chair.getByRole('checkbox').all()) await checkbox.uncheck();
+  for (const id of present) {
+    const name = DEMO_USERS.find((u) => u.id === id)!.name;
+    await chair.getByRole('checkbox', { name: new RegExp(`^${name} \\(`) }).check();
+  }
+  await click(chair, 'Record attendance');
+  expect(await message(chair)).toContain(`${present.length} members present`);
 }
