@@ -7,7 +7,7 @@ import { chairsActionUpdate, type BidStatus } from '../../shared.js';
 import { BID_ROUTE, needRole, one, render, signedIn, type WebApp, type WebContext } from '../app.js';
 import { BackLink, Button, Form, Radios, SummaryList, TextArea } from '../components.js';
 import { BAND_LABELS, OUTCOME_LABELS, dateTime } from '../format.js';
-import { BidInBrief, DeadlineText, Heading, NotNow, asActor, chairsActionHref, errorOf, lines, lower, organisationNames, roleMay, shown, submitForm, type Failed } from './hub-shared.js';
+import { BidInBrief, DeadlineText, Heading, NotNow, chairsActionHref, errorOf, lines, lower, organisationNames, roleMay, shown, submitForm, type Failed } from './hub-shared.js';
 
 const OUTCOMES = ['supported', 'supported_with_conditions', 'not_supported'] as const;
 
@@ -38,7 +38,7 @@ export function registerChairsActionPages(web: WebApp): void {
       invalid: (failed) => chairsActionPage(c, reference, failed),
       then: chairsActionHref(reference),
       success: { kind: 'success', title: "Chair's action recorded", text: 'The next Assembly meeting is asked to ratify it.' },
-      run: (data) => runBidAction(c.get('deps'), reference, chairsActionUpdate, { actor: asActor(signedIn(c)), ...data }),
+      run: (data) => runBidAction(c.get('deps'), reference, chairsActionUpdate, { actor: signedIn(c), ...data }),
     });
   });
 }

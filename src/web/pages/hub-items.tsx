@@ -14,7 +14,6 @@ import { ScoreBreakdown } from '../score.js';
 import { PURPOSE_LABELS } from './hub-meetings.js';
 import {
   Heading,
-  asActor,
   bidHref,
   errorOf,
   given,
@@ -91,7 +90,7 @@ export function registerItemPages(web: WebApp): void {
       invalid: (failed) => itemPage(c, meetingId, itemId, failed),
       then: itemHref(meetingId, itemId),
       success: { kind: 'success', title: 'Interest declared', text: 'You will neither vote on this item nor count towards its quorum.' },
-      run: (data) => runMeetingAction(c.get('deps'), meetingId, declareMeetingInterestUpdate, { actor: asActor(signedIn(c)), itemId, ...data }),
+      run: (data) => runMeetingAction(c.get('deps'), meetingId, declareMeetingInterestUpdate, { actor: signedIn(c), itemId, ...data }),
     });
   });
 
@@ -104,7 +103,7 @@ export function registerItemPages(web: WebApp): void {
       invalid: (failed) => itemPage(c, meetingId, itemId, failed),
       then: itemHref(meetingId, itemId),
       success: { kind: 'success', title: 'Your vote is recorded' },
-      run: (data) => runMeetingAction(c.get('deps'), meetingId, castVoteUpdate, { actor: asActor(signedIn(c)), itemId, ...data }),
+      run: (data) => runMeetingAction(c.get('deps'), meetingId, castVoteUpdate, { actor: signedIn(c), itemId, ...data }),
     });
   });
 
@@ -118,7 +117,7 @@ export function registerItemPages(web: WebApp): void {
       invalid: (failed) => itemPage(c, meetingId, itemId, failed),
       then: itemHref(meetingId, itemId),
       success: { kind: 'success', title: 'Decision recorded' },
-      run: (data) => runMeetingAction(c.get('deps'), meetingId, recordDecisionUpdate, { actor: asActor(signedIn(c)), itemId, ...data }),
+      run: (data) => runMeetingAction(c.get('deps'), meetingId, recordDecisionUpdate, { actor: signedIn(c), itemId, ...data }),
     });
   });
 }

@@ -22,7 +22,6 @@ import {
   DeadlineText,
   Heading,
   MeetingStateTag,
-  asActor,
   awaitingChairsAction,
   chairsActionHref,
   errorOf,
@@ -157,7 +156,7 @@ export function registerMeetingPages(web: WebApp): void {
       newMeetingPage(c, { form: 'new', values: form, byField, list: Object.entries(byField).map(([name, message]) => ({ field: name === 'when' ? 'when-day' : name, message })) });
     if (!parsed.success) return invalid(formErrors(parsed.error).byField);
     try {
-      const meeting = await scheduleMeeting(c.get('deps'), asActor(user), parsed.data);
+      const meeting = await scheduleMeeting(c.get('deps'), user, parsed.data);
       await setFlash(c, c.get('deps').sessionSecret, { kind: 'success', title: 'Meeting scheduled', text: `${meeting.title}, ${dateTime(meeting.scheduledFor)}.` });
       return c.redirect(meetingHref(meeting.meetingId), 303);
     } catch (error) {
@@ -173,7 +172,7 @@ export function registerMeetingPages(web: WebApp): void {
     web.post(`/app/meetings/:meetingId/${control.path}`, (c) => {
       const meetingId = c.req.param('meetingId');
       return act(c, meetingHref(meetingId), { kind: 'success', title: control.success }, async () => {
-        await runMeetingAction(c.get('deps'), meetingId, control.update, { actor: asActor(signedIn(c)) });
+        await runMeetingAction(c.get('deps'), meetingId, control.update, { actor: signedIn(c) });
         if (control.action === 'closeAgenda') await agendaRecorded(c, meetingId);
       });
     });
@@ -183,7 +182,7 @@ export function registerMeetingPages(web: WebApp): void {
     const meetingId = c.req.param('meetingId');
     const present = many(formOf(c), 'present');
     return act(c, meetingHref(meetingId), { kind: 'success', title: 'Attendance recorded', text: `${present.length} ${present.length === 1 ? 'member' : 'members'} present.` }, () =>
-      runMeetingAction(c.get('deps'), meetingId, recordAttendanceUpdate, { actor: asActor(signedIn(c)), present }),
+      runMeetingAction(c.get('deps'), meetingId, recordAttendanceUpdate, { actor: signedIn(c), present }),
     );
   });
 
@@ -196,7 +195,7 @@ export function registerMeetingPages(web: WebApp): void {
       invalid: (failed) => meetingPage(c, meetingId, failed),
       then: meetingHref(meetingId),
       success: { kind: 'success', title: 'Meeting cancelled', text: 'Its bids go to the next meeting.' },
-      run: (data) => runMeetingAction(c.get('deps'), meetingId, cancelMeetingUpdate, { actor: asActor(signedIn(c)), ...data }),
+      run: (data) => runMeetingAction(c.get('deps'), meetingId, cancelMeetingUpdate, { actor: signedIn(c), ...data }),
     });
   });
 }

@@ -12,7 +12,6 @@ import {
   Heading,
   NotNow,
   RATING_LABELS,
-  asActor,
   errorOf,
   given,
   lower,
@@ -68,7 +67,7 @@ export function registerModerationPages(web: WebApp): void {
       invalid: (failed) => moderationPage(c, reference, failed),
       then: '/app/reviews',
       success: { kind: 'success', title: `Moderation of ${reference} recorded` },
-      run: (data) => runBidAction(c.get('deps'), reference, moderateUpdate, { actor: asActor(signedIn(c)), ...data }),
+      run: (data) => runBidAction(c.get('deps'), reference, moderateUpdate, { actor: signedIn(c), ...data }),
     });
   });
 }

@@ -35,7 +35,6 @@ import {
   RATING_LABELS,
   STEP_LABELS,
   activeEvaluators,
-  asActor,
   bidHref,
   errorOf,
   given,
@@ -99,7 +98,7 @@ export function registerReviewPages(web: WebApp): void {
   web.post(`${BID_ROUTE}/review/take`, (c) => {
     const reference = c.req.param('reference');
     return act(c, reviewHref(reference), { kind: 'success', title: 'You have taken this review' }, () =>
-      runBidAction(c.get('deps'), reference, takeReviewUpdate, { actor: asActor(signedIn(c)) }),
+      runBidAction(c.get('deps'), reference, takeReviewUpdate, { actor: signedIn(c) }),
     );
   });
 
@@ -114,7 +113,7 @@ export function registerReviewPages(web: WebApp): void {
       invalid: (failed) => reviewPage(c, reference, failed),
       then: reviewHref(reference),
       success: { kind: 'success', title: `${label} recorded` },
-      run: (data) => runBidAction(c.get('deps'), reference, recordReviewStepUpdate, { actor: asActor(signedIn(c)), step: step as ReviewStep, ...data }),
+      run: (data) => runBidAction(c.get('deps'), reference, recordReviewStepUpdate, { actor: signedIn(c), step: step as ReviewStep, ...data }),
     });
   });
 
@@ -129,7 +128,7 @@ export function registerReviewPages(web: WebApp): void {
       invalid: (failed) => reviewPage(c, reference, failed),
       then: reviewHref(reference),
       success: { kind: 'success', title: `${label} rating recorded` },
-      run: (data) => runBidAction(c.get('deps'), reference, recordRatingUpdate, { actor: asActor(signedIn(c)), criterion: criterion as RatingCriterion, ...data }),
+      run: (data) => runBidAction(c.get('deps'), reference, recordRatingUpdate, { actor: signedIn(c), criterion: criterion as RatingCriterion, ...data }),
     });
   });
 
@@ -142,7 +141,7 @@ export function registerReviewPages(web: WebApp): void {
       invalid: (failed) => reviewPage(c, reference, failed),
       then: '/app/reviews',
       success: { kind: 'success', title: `Review of ${reference} completed` },
-      run: (data) => runBidAction(c.get('deps'), reference, completeReviewUpdate, { actor: asActor(signedIn(c)), ...data }),
+      run: (data) => runBidAction(c.get('deps'), reference, completeReviewUpdate, { actor: signedIn(c), ...data }),
     });
   });
 
@@ -155,7 +154,7 @@ export function registerReviewPages(web: WebApp): void {
       invalid: (failed) => reviewPage(c, reference, failed),
       then: '/app/reviews',
       success: { kind: 'success', title: `Revisions requested on ${reference}`, text: 'The programme team has been told what to change.' },
-      run: (data) => runBidAction(c.get('deps'), reference, requestRevisionsUpdate, { actor: asActor(signedIn(c)), ...data }),
+      run: (data) => runBidAction(c.get('deps'), reference, requestRevisionsUpdate, { actor: signedIn(c), ...data }),
     });
   });
 
@@ -179,7 +178,7 @@ async function assign(c: WebContext, reference: string, user: AuthUser, { evalua
   if (!row?.active) throw new ApiError(422, 'refused', `There is no active user ${evaluatorId}`);
   const evaluator = actorOf(row);
   try {
-    return await runBidAction(deps, reference, assignReviewUpdate, { actor: asActor(user), evaluator, replaces: replaces || undefined });
+    return await runBidAction(deps, reference, assignReviewUpdate, { actor: user, evaluator, replaces: replaces || undefined });
   } catch (error) {
     // The conflict is the evaluator's, not the hub lead's: keep the workflow's words, but not the
     // banner's "You have a conflict of interest", which would name the wrong person.

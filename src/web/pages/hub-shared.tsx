@@ -7,7 +7,6 @@ import type { AppDeps } from '../../api/app.js';
 import { ApiError } from '../../api/errors.js';
 import type { Db } from '../../db/client.js';
 import { bids, meetings, organisations, users } from '../../db/schema.js';
-import { toActor, type AuthUser } from '../../services/auth.js';
 import type { Profession } from '../../domain/vocabulary.js';
 import type { BidView } from '../../services/bids.js';
 import { canSeeMeetings } from '../../services/meetings.js';
@@ -71,8 +70,6 @@ export const chairsActionHref = (reference: string) => `${bidHref(reference)}/ch
 export const meetingHref = (meetingId: string) => `/app/meetings/${encodeURIComponent(meetingId)}`;
 export const itemHref = (meetingId: string, itemId: string) => `${meetingHref(meetingId)}/items/${encodeURIComponent(itemId)}`;
 
-/** The person as the workflows record them (the services reduce every actor so too). */
-export const asActor = (user: AuthUser): Actor => toActor(user);
 
 export const hasRole = (user: Actor, ...roles: string[]) => roles.some((r) => user.roles.includes(r as never));
 
