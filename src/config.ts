@@ -86,6 +86,12 @@ export const envSchema = z.object({
   DEADLINE_AGENDA_CLOSE: deadline('5wd'),
   /** How long one activity attempt may run before Temporal retries it (on another worker). */
   ACTIVITY_TIMEOUT: deadline('1m').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 30s or 1m, not working days'),
+  /** A workflow continues as new once its history has this many events (or Temporal suggests it sooner). */
+  WORKFLOW_HISTORY_LIMIT: z.coerce.number().int().min(100).max(50_000).default(8_000),
+  /** Workflows a worker keeps in memory between tasks; others are replayed when they wake. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(300),
+  /** Activities a worker runs at once; its database pool is sized to match. */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1_000).default(20),
   /** Fraction of a deadline after which a reminder goes out. */
   REMINDER_FRACTION: z.coerce.number().gt(0).lt(1).default(0.8),
   /** A bank holiday England's calendar does not know yet, as YYYY-MM-DD, comma separated. */

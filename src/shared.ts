@@ -6,8 +6,18 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Bid, BidSubmission } from './domain/bid.js';
 import type { DurationSpec } from './domain/durations.js';
 import type { Profession, Role } from './domain/vocabulary.js';
+import type { BidModel } from './model/bid.js';
+import type { MeetingModel } from './model/meeting.js';
+import type { RoundModel } from './model/round.js';
+import type { RecorderState } from './workflows/machine.js';
 
 export const DEFAULT_TASK_QUEUE = 'clinical-prioritisation';
+
+/**
+ * The workflow types new work starts. The first versions (bidWorkflow, meetingWorkflow,
+ * roundWorkflow, in src/workflows/v1) stay registered for what they already run.
+ */
+export const WORKFLOW_TYPES = { bid: 'bidWorkflowV2', meeting: 'meetingWorkflowV2', round: 'roundWorkflowV2' } as const;
 
 export const bidWorkflowId = (reference: string): string => `bid-${reference}`;
 export const meetingWorkflowId = (meetingId: string): string => `meeting-${meetingId}`;
@@ -91,6 +101,8 @@ export interface PolicySnapshot {
   reminderFraction: number;
   /** Start-to-close timeout of one activity attempt. */
   activityTimeoutMs: number;
+  /** A workflow continues as new once its history has this many events (or Temporal suggests it). */
+  historyLimit: number;
 }
 
 export interface Deadline {
@@ -109,12 +121,18 @@ export interface MissingItem {
 // ---------------------------------------------------------------------------------------------
 // The bid workflow
 
-export interface BidWorkflowInput {
-  /** Payload version: changed shapes bump it, so old histories stay readable. */
-  version: 1;
-  bid: Bid;
-  contentHash: string;
-  submittedBy: Actor;
+/** What the bid workflow starts from: a submission, or (after continue-as-new) its model. */
+export type BidWorkflowInput =
+  | { version: 2; start: { bid: Bid; contentHash: string; submittedBy: Actor; policy: PolicySnapshot } }
+  | { version: 2; resume: { model: BidModel; recorder: RecorderState } };
+
+/** What an accepted action answers: small, whatever the size of the bid or meeting. */
+export interface ActionOutcome {
+  state: string;
+  /** The read model's version once the action is recorded. */
+  version: number;
+  /** The trail actions it recorded. */
+  recorded: string[];
 }
 
 export interface SubmissionReceipt {
@@ -284,29 +302,29 @@ interface Acting {
 }
 
 export const resubmitUpdate = defineUpdate<SubmissionReceipt, [Acting & { bid: BidSubmission; contentHash: string }]>('resubmit');
-export const withdrawUpdate = defineUpdate<BidStatus, [Acting & { reason: string }]>('withdraw');
-export const takeReviewUpdate = defineUpdate<BidStatus, [Acting]>('takeReview');
-export const assignReviewUpdate = defineUpdate<BidStatus, [Acting & { evaluator: Actor; replaces?: string }]>('assignReview');
-export const recordReviewStepUpdate = defineUpdate<BidStatus, [Acting & { step: ReviewStep; assessment: StepAssessment; comments: string }]>(
+export const withdrawUpdate = defineUpdate<ActionOutcome, [Acting & { reason: string }]>('withdraw');
+export const takeReviewUpdate = defineUpdate<ActionOutcome, [Acting]>('takeReview');
+export const assignReviewUpdate = defineUpdate<ActionOutcome, [Acting & { evaluator: Actor; replaces?: string }]>('assignReview');
+export const recordReviewStepUpdate = defineUpdate<ActionOutcome, [Acting & { step: ReviewStep; assessment: StepAssessment; comments: string }]>(
   'recordReviewStep',
 );
-export const recordRatingUpdate = defineUpdate<BidStatus, [Acting & { criterion: RatingCriterion; rating: Rating; rationale: string }]>(
+export const recordRatingUpdate = defineUpdate<ActionOutcome, [Acting & { criterion: RatingCriterion; rating: Rating; rationale: string }]>(
   'recordRating',
 );
-export const completeReviewUpdate = defineUpdate<BidStatus, [Acting & { recommendation: 'ready' | 'not_supported'; comments: string }]>(
+export const completeReviewUpdate = defineUpdate<ActionOutcome, [Acting & { recommendation: 'ready' | 'not_supported'; comments: string }]>(
   'completeReview',
 );
-export const requestRevisionsUpdate = defineUpdate<BidStatus, [Acting & { comments: string }]>('requestRevisions');
+export const requestRevisionsUpdate = defineUpdate<ActionOutcome, [Acting & { comments: string }]>('requestRevisions');
 export const moderateUpdate = defineUpdate<
-  BidStatus,
+  ActionOutcome,
   [Acting & { ratings: Ratings; decision: 'ready' | 'not_supported' | 'revisions'; comments: string }]
 >('moderate');
-export const declareInterestUpdate = defineUpdate<BidStatus, [Acting & { nature: string }]>('declareInterest');
-export const chairsActionUpdate = defineUpdate<BidStatus, [Acting & Omit<ChairsAction, 'by' | 'at'>]>('chairsAction');
-export const recordBoardDecisionUpdate = defineUpdate<BidStatus, [Acting & { approved: boolean; minuteReference: string; reason: string }]>(
+export const declareInterestUpdate = defineUpdate<ActionOutcome, [Acting & { nature: string }]>('declareInterest');
+export const chairsActionUpdate = defineUpdate<ActionOutcome, [Acting & Omit<ChairsAction, 'by' | 'at'>]>('chairsAction');
+export const recordBoardDecisionUpdate = defineUpdate<ActionOutcome, [Acting & { approved: boolean; minuteReference: string; reason: string }]>(
   'recordBoardDecision',
 );
-export const rescoreUpdate = defineUpdate<BidStatus, [Acting & { ruleSet?: { id: string; version: string }; reason: string }]>('rescore');
+export const rescoreUpdate = defineUpdate<ActionOutcome, [Acting & { ruleSet?: { id: string; version: string }; reason: string }]>('rescore');
 
 /** What a bid tells a meeting that puts it on its agenda. */
 export interface AgendaPlacement {
@@ -341,14 +359,9 @@ export const submissionReceiptUpdate = defineUpdate<SubmissionReceipt, [{ conten
 // ---------------------------------------------------------------------------------------------
 // The Assembly meeting workflow
 
-export interface MeetingWorkflowInput {
-  version: 1;
-  meetingId: string;
-  title: string;
-  scheduledFor: string;
-  agendaClosesAt: string;
-  createdBy: Actor;
-}
+export type MeetingWorkflowInput =
+  | { version: 2; start: { meetingId: string; title: string; scheduledFor: string; agendaClosesAt: string; createdBy: Actor; policy: PolicySnapshot } }
+  | { version: 2; resume: { model: MeetingModel; recorder: RecorderState } };
 
 export const MEETING_STATES = ['SCHEDULED', 'AGENDA_CLOSED', 'OPEN', 'CLOSED', 'CANCELLED'] as const;
 export type MeetingState = (typeof MEETING_STATES)[number];
@@ -399,17 +412,17 @@ export const MEETING_ACTIONS = [
 ] as const;
 export type MeetingAction = (typeof MEETING_ACTIONS)[number];
 
-export const closeAgendaUpdate = defineUpdate<MeetingStatus, [Acting]>('closeAgenda');
-export const openMeetingUpdate = defineUpdate<MeetingStatus, [Acting]>('openMeeting');
-export const recordAttendanceUpdate = defineUpdate<MeetingStatus, [Acting & { present: string[] }]>('recordAttendance');
-export const declareMeetingInterestUpdate = defineUpdate<MeetingStatus, [Acting & { itemId: string; nature: string }]>('declareMeetingInterest');
-export const castVoteUpdate = defineUpdate<MeetingStatus, [Acting & { itemId: string; vote: Vote }]>('castVote');
+export const closeAgendaUpdate = defineUpdate<ActionOutcome, [Acting]>('closeAgenda');
+export const openMeetingUpdate = defineUpdate<ActionOutcome, [Acting]>('openMeeting');
+export const recordAttendanceUpdate = defineUpdate<ActionOutcome, [Acting & { present: string[] }]>('recordAttendance');
+export const declareMeetingInterestUpdate = defineUpdate<ActionOutcome, [Acting & { itemId: string; nature: string }]>('declareMeetingInterest');
+export const castVoteUpdate = defineUpdate<ActionOutcome, [Acting & { itemId: string; vote: Vote }]>('castVote');
 export const recordDecisionUpdate = defineUpdate<
-  MeetingStatus,
+  ActionOutcome,
   [Acting & { itemId: string; outcome: AssemblyOutcome | RatificationOutcome; conditions: string[]; reason: string }]
 >('recordDecision');
-export const closeMeetingUpdate = defineUpdate<MeetingStatus, [Acting]>('closeMeeting');
-export const cancelMeetingUpdate = defineUpdate<MeetingStatus, [Acting & { reason: string }]>('cancelMeeting');
+export const closeMeetingUpdate = defineUpdate<ActionOutcome, [Acting]>('closeMeeting');
+export const cancelMeetingUpdate = defineUpdate<ActionOutcome, [Acting & { reason: string }]>('cancelMeeting');
 export const itemWithdrawnSignal = defineSignal<[{ reference: string }]>('itemWithdrawn');
 export const bidInterestSignal = defineSignal<[{ reference: string; person: PersonRef; nature: string }]>('bidInterest');
 export const meetingStatusQuery = defineQuery<MeetingStatus>('meetingStatus');
@@ -428,8 +441,8 @@ export interface SubEnvelopeInput {
   envelopePence: number;
 }
 
-export interface RoundWorkflowInput {
-  version: 1;
+/** What the admin gives to open a round. */
+export interface RoundDefinition {
   roundId: string;
   title: string;
   financialYear: string;
@@ -439,6 +452,10 @@ export interface RoundWorkflowInput {
   closesAt: string;
   createdBy: Actor;
 }
+
+export type RoundWorkflowInput =
+  | { version: 2; start: RoundDefinition & { policy: PolicySnapshot } }
+  | { version: 2; resume: { model: RoundModel; recorder: RecorderState } };
 
 export const ROUND_STATES = ['OPEN', 'PROPOSED', 'CONFIRMED', 'CANCELLED'] as const;
 export type RoundState = (typeof ROUND_STATES)[number];
@@ -482,10 +499,10 @@ export interface RoundStatus {
 export const ROUND_ACTIONS = ['runAllocation', 'confirmAllocation', 'cancelRound'] as const;
 export type RoundAction = (typeof ROUND_ACTIONS)[number];
 
-export const runAllocationUpdate = defineUpdate<RoundStatus, [Acting & { reason: string }]>('runAllocation');
+export const runAllocationUpdate = defineUpdate<ActionOutcome, [Acting & { reason: string }]>('runAllocation');
 /** `version` is the proposal finance reviewed: a newer one (after a withdrawal) must be reviewed first. */
-export const confirmAllocationUpdate = defineUpdate<RoundStatus, [Acting & { version: number }]>('confirmAllocation');
-export const cancelRoundUpdate = defineUpdate<RoundStatus, [Acting & { reason: string }]>('cancelRound');
+export const confirmAllocationUpdate = defineUpdate<ActionOutcome, [Acting & { version: number }]>('confirmAllocation');
+export const cancelRoundUpdate = defineUpdate<ActionOutcome, [Acting & { reason: string }]>('cancelRound');
 export const roundStatusQuery = defineQuery<RoundStatus>('roundStatus');
 export const roundAllowedActionsQuery = defineQuery<RoundAction[], [Actor]>('roundAllowedActions');
 /** From a bid withdrawn while a proposal holds it: the round reruns its allocation. */
@@ -505,11 +522,5 @@ export const allocationConfirmedSignal = defineSignal<[AllocationNotice & { conf
 export const allocationReleasedSignal = defineSignal<[{ roundId: string; reason: string }]>('allocationReleased');
 
 /** Failure types that workflow validators and activities use; the API maps them to HTTP. */
-export const RefusalType = {
-  wrongState: 'WrongState',
-  forbidden: 'Forbidden',
-  conflictOfInterest: 'ConflictOfInterest',
-  invalid: 'InvalidAction',
-  referenceInUse: 'ReferenceInUse',
-} as const;
-export type RefusalType = (typeof RefusalType)[keyof typeof RefusalType];
+export { Refusals as RefusalType } from './model/actions.js';
+export type { RefusalType as RefusalTypeName } from './model/actions.js';

@@ -1,7 +1,7 @@
 // The thin path through the real API, worker, Temporal server and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStream, verifyStream } from '../src/activities/trail.js';
-import { bidWorkflowId } from '../src/shared.js';
+import { bidWorkflowId, WORKFLOW_TYPES } from '../src/shared.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { json, jsonOf, validBid } from './helpers/fixtures.js';
 
@@ -20,7 +20,7 @@ describe('submitting a bid', () => {
     expect(await jsonOf(res)).toEqual({ reference, state: 'HUB_REVIEW', missing: [] });
 
     const description = await ctx.client.workflow.getHandle(bidWorkflowId(reference)).describe();
-    expect(description.type).toBe('bidWorkflow');
+    expect(description.type).toBe(WORKFLOW_TYPES.bid);
     expect(description.status.name).toBe('RUNNING');
 
     const got = await ctx.api('amira.hassan', `/bids/${reference}`);

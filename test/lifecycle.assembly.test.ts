@@ -22,6 +22,8 @@ import { createTestContext, type TestContext } from './helpers/context.js';
 import {
   actions,
   actor,
+  bidAct,
+  meetingAct,
   bidHandle,
   largeBid,
   meetingHandle,
@@ -51,7 +53,7 @@ async function openMeeting(present: string[]): Promise<{ id: string; status: Mee
   await meetingWithAgenda(ctx, id);
   const m = meetingHandle(ctx, id);
   await m.executeUpdate(openMeetingUpdate, { args: [{ actor: chair() }] });
-  const status = await m.executeUpdate(recordAttendanceUpdate, { args: [{ actor: chair(), present }] });
+  const status = await meetingAct(ctx, id, recordAttendanceUpdate, { actor: chair(), present });
   return { id, status };
 }
 
@@ -157,7 +159,7 @@ describe('conflicts of interest at the meeting', () => {
     expect(await refusal(m.executeUpdate(castVoteUpdate, { args: [{ actor: actor('amira.hassan'), itemId: item.itemId, vote: 'support' }] }))).toMatchObject({
       type: 'Forbidden',
     });
-    const after = await m.executeUpdate(castVoteUpdate, { args: [{ actor: actor('peter.novak'), itemId: item.itemId, vote: 'support' }] });
+    const after = await meetingAct(ctx, id, castVoteUpdate, { actor: actor('peter.novak'), itemId: item.itemId, vote: 'support' });
     expect(itemFor(after, reference)).toMatchObject({ tally: { support: 1, notSupport: 0, abstain: 0 }, quorum: { eligiblePresent: 6 } });
 
     // The member's declaration reached the bid's own record too.
@@ -191,7 +193,7 @@ describe('hard rules and routing', () => {
     // The vice-chair is from NCHC, a partner of the bid.
     expect(await refusal(h.executeUpdate(chairsActionUpdate, { args: [{ actor: actor('mark.osei'), ...action }] }))).toMatchObject({ type: 'ConflictOfInterest' });
     expect(await refusal(h.executeUpdate(chairsActionUpdate, { args: [{ actor: actor('peter.novak'), ...action }] }))).toMatchObject({ type: 'Forbidden' });
-    const acted = await h.executeUpdate(chairsActionUpdate, { args: [{ actor: chair(), ...action }] });
+    const acted = await bidAct(ctx, reference, chairsActionUpdate, { actor: chair(), ...action });
     expect(acted).toMatchObject({ state: 'ALLOCATION', assembly: { ratification: 'pending', chairsAction: { by: { id: 'sarah.collins' }, outcome: 'supported' } } });
 
     const { id, status } = await openMeeting(QUORATE);
@@ -228,7 +230,7 @@ describe('hard rules and routing', () => {
     expect(await refusal(h.executeUpdate(recordBoardDecisionUpdate, { args: [{ actor: actor('claire.dawson'), approved: true, minuteReference: 'B/26/114', reason: '' }] }))).toMatchObject({
       type: 'Forbidden',
     });
-    const decided = await h.executeUpdate(recordBoardDecisionUpdate, { args: [{ actor: actor('ian.thompson'), approved: true, minuteReference: 'B/26/114', reason: 'Approved by the Board' }] });
+    const decided = await bidAct(ctx, reference, recordBoardDecisionUpdate, { actor: actor('ian.thompson'), approved: true, minuteReference: 'B/26/114', reason: 'Approved by the Board' });
     expect(decided.state).toBe('ALLOCATION');
     expect(await verifyStream(ctx.db, reference)).toMatchObject({ valid: true });
     await meetingHandle(ctx, id).executeUpdate(closeMeetingUpdate, { args: [{ actor: chair() }] });
@@ -280,7 +282,7 @@ describe('what else the Assembly and the admin can do', () => {
     const first = await reviewToAssembly(ctx, reference);
     const h = bidHandle(ctx, reference);
     expect(await refusal(h.executeUpdate(rescoreUpdate, { args: [{ actor: actor('claire.dawson'), reason: 'x' }] }))).toMatchObject({ type: 'Forbidden' });
-    const again = await h.executeUpdate(rescoreUpdate, { args: [{ actor: actor('ian.thompson'), ruleSet: { id: 'nw-clinical-prioritisation', version: '1.0.0' }, reason: 'Checking after the data correction' }] });
+    const again = await bidAct(ctx, reference, rescoreUpdate, { actor: actor('ian.thompson'), ruleSet: { id: 'nw-clinical-prioritisation', version: '1.0.0' }, reason: 'Checking after the data correction' });
     expect(again.state).toBe('AWAITING_ASSEMBLY');
     expect(again.score!.eventId).not.toBe(first.score!.eventId);
     expect(again.score!.benefitScore).toBe(first.score!.benefitScore);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyStream } from '../src/activities/trail.js';
 import { castVoteUpdate, openMeetingUpdate, recordAttendanceUpdate, recordDecisionUpdate } from '../src/shared.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
-import { actions, actor, meetingHandle, meetingWithAgenda, QUORATE, reviewToAssembly, smallBid, status, submit, waitForBid } from './helpers/lifecycle.js';
+import { actions, actor, meetingAct, meetingHandle, meetingWithAgenda, QUORATE, reviewToAssembly, smallBid, status, submit, waitForBid } from './helpers/lifecycle.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -33,7 +33,7 @@ describe('a bid from submission to the Assembly decision', () => {
     const m = meetingHandle(ctx, meetingId);
     const chair = actor('sarah.collins');
     await m.executeUpdate(openMeetingUpdate, { args: [{ actor: chair }] });
-    const attended = await m.executeUpdate(recordAttendanceUpdate, { args: [{ actor: chair, present: QUORATE }] });
+    const attended = await meetingAct(ctx, meetingId, recordAttendanceUpdate, { actor: chair, present: QUORATE });
     expect(attended.items[0]!.quorum).toMatchObject({ quorate: true, votingMembership: 10, required: 5, eligiblePresent: 7, chairPresent: true });
     for (const id of QUORATE) await m.executeUpdate(castVoteUpdate, { args: [{ actor: actor(id), itemId: item.itemId, vote: 'support' }] });
     await m.executeUpdate(recordDecisionUpdate, {

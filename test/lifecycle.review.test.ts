@@ -16,7 +16,7 @@ import {
 } from '../src/shared.js';
 import { contentHashOf } from '../src/services/bids.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
-import { actions, actor, bidHandle, largeBid, refusal, review, smallBid, submit, trail, waitForBid } from './helpers/lifecycle.js';
+import { actions, actor, bidAct, bidHandle, largeBid, refusal, review, smallBid, submit, trail, waitForBid } from './helpers/lifecycle.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -89,7 +89,7 @@ describe('evaluator assignment', () => {
     const reference = await submit(ctx, smallBid());
     const s = await inReview(reference);
     const who = s.review!.reviews[0]!.evaluator.id;
-    const after = await bidHandle(ctx, reference).executeUpdate(declareInterestUpdate, { args: [{ actor: actor(who), nature: 'My spouse leads the service' }] });
+    const after = await bidAct(ctx, reference, declareInterestUpdate, { actor: actor(who), nature: 'My spouse leads the service' });
     expect(after.review!.reviews).toEqual([]);
     expect(after.waitingFor).toBe('an evaluator to take the review (1 place(s) open)');
     expect(await refusal(bidHandle(ctx, reference).executeUpdate(takeReviewUpdate, { args: [{ actor: actor(who) }] }))).toMatchObject({
@@ -97,7 +97,7 @@ describe('evaluator assignment', () => {
       message: expect.stringContaining('has declared an interest'),
     });
     const taker = ['priya.shah', 'daniel.price', 'helen.wright'].find((id) => id !== who)!;
-    const taken = await bidHandle(ctx, reference).executeUpdate(takeReviewUpdate, { args: [{ actor: actor(taker) }] });
+    const taken = await bidAct(ctx, reference, takeReviewUpdate, { actor: actor(taker) });
     expect(taken.review!.reviews.map((r) => r.evaluator.id)).toEqual([taker]);
     expect(await refusal(bidHandle(ctx, reference).executeUpdate(takeReviewUpdate, { args: [{ actor: actor('rachel.green') }] }))).toMatchObject({
       type: 'InvalidAction',
@@ -207,7 +207,7 @@ describe('withdrawal', () => {
     const evaluator = s.review!.reviews[0]!.evaluator.id;
     const h = bidHandle(ctx, reference);
     expect(await refusal(h.executeUpdate(withdrawUpdate, { args: [{ actor: actor('tom.fletcher'), reason: 'not ours' }] }))).toMatchObject({ type: 'Forbidden' });
-    const withdrawn = await h.executeUpdate(withdrawUpdate, { args: [{ actor: actor('amira.hassan'), reason: 'Service now funded nationally' }] });
+    const withdrawn = await bidAct(ctx, reference, withdrawUpdate, { actor: actor('amira.hassan'), reason: 'Service now funded nationally' });
     expect(withdrawn).toMatchObject({ state: 'WITHDRAWN', withdrawn: { by: { id: 'amira.hassan' }, reason: 'Service now funded nationally' } });
     const rows = await ctx.db
       .select()

@@ -1,5 +1,5 @@
-// Bid activities: intake's completeness check, and the one write path for a bid's trail events
-// and read model, in one transaction, idempotent under retries.
+// Bid activities: intake's completeness check, and the first-version bid workflow's write path
+// for its trail events and read model (model-based workflows commit through ./recorder.ts).
 import { and, eq, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { bidCosts, bids, reviewAssignments } from '../db/schema.js';
@@ -7,6 +7,7 @@ import { costTotals, type Bid } from '../domain/bid.js';
 import { findMissing } from '../domain/intake.js';
 import type { TrailEventInput } from '../domain/trail.js';
 import type { BidState, MissingItem } from '../shared.js';
+import type { AssignmentsProjection } from './recorder.js';
 import { appendEvents } from './trail.js';
 
 export interface BidProjection {
@@ -27,15 +28,6 @@ export interface SubmissionRecord {
   submittedBy: string;
   submittedAt: string;
   workflowId: string;
-}
-
-/** The current review cycle's evaluators, so queues and load counts follow the workflow. */
-export interface AssignmentsProjection {
-  cycle: number;
-  /** Whether the cycle still takes review work (reviewing, not moderating or concluded). */
-  open: boolean;
-  dueAt: string | null;
-  reviews: { evaluatorId: string; assignedBy: string; assignedAt: string; completedAt: string | null }[];
 }
 
 export interface RecordBidEventsInput {

@@ -6,6 +6,7 @@ import type { Db } from '../db/client.js';
 import { createBidActivities } from './bids.js';
 import { createLifecycleActivities, type Notifier } from './lifecycle.js';
 import { createMeetingActivities } from './meetings.js';
+import { createRecorderActivities } from './recorder.js';
 import { createRoundActivities } from './rounds.js';
 import { createScoringActivities } from './scoring.js';
 
@@ -19,6 +20,7 @@ export interface ActivityDeps {
 
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...createRecorderActivities(deps),
     ...createBidActivities(deps),
     ...createLifecycleActivities(deps),
     ...createScoringActivities(deps),

@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { bids, meetings, users } from '../db/schema.js';
+import { bids, meetings, users, bidDocument } from '../db/schema.js';
 import type { TrailEventInput } from '../domain/trail.js';
 import type { Profession, Role } from '../domain/vocabulary.js';
 import { bidWorkflowId, placeOnAgendaUpdate, type AgendaPlacement, type Member, type MeetingState } from '../shared.js';
@@ -45,16 +45,16 @@ export function createMeetingActivities({ db, temporal }: { db: Db; temporal?: {
      */
     async prepareAgenda({ meetingId, meetingTitle }: { meetingId: string; meetingTitle: string }): Promise<AgendaPlacement[]> {
       if (!temporal) throw new Error('prepareAgenda needs a Temporal client');
-      const notOnAgenda = sql`(${bids.status} -> 'assembly' ->> 'meetingId') is null`;
+      const notOnAgenda = sql`(${bidDocument} -> 'assembly' ->> 'meetingId') is null`;
       const ratifications = await db
         .select({ reference: bids.reference })
         .from(bids)
-        .where(and(notOnAgenda, sql`${bids.status} -> 'assembly' ->> 'ratification' = 'pending'`))
+        .where(and(notOnAgenda, sql`${bidDocument} -> 'assembly' ->> 'ratification' = 'pending'`))
         .orderBy(asc(bids.reference));
       const decisions = await db
         .select({ reference: bids.reference })
         .from(bids)
-        .where(and(eq(bids.state, 'AWAITING_ASSEMBLY'), notOnAgenda, isNull(sql`${bids.status} -> 'assembly' -> 'chairsAction'`)))
+        .where(and(eq(bids.state, 'AWAITING_ASSEMBLY'), notOnAgenda, isNull(sql`${bidDocument} -> 'assembly' -> 'chairsAction'`)))
         .orderBy(BAND_ORDER, sql`${bids.benefitScore} desc nulls last`, asc(bids.reference));
 
       const placed: AgendaPlacement[] = [];

@@ -3,10 +3,10 @@
 // input and result, and record the round's trail and read model.
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { bidCosts, bids, fundingRounds, roundAllocations } from '../db/schema.js';
+import { bidCosts, bids, fundingRounds, roundAllocations, bidDocument } from '../db/schema.js';
 import { allocate, committedBy, type AllocationBid, type AllocationInput, type AllocationResult } from '../domain/allocation.js';
 import type { TrailEventInput } from '../domain/trail.js';
-import type { AllocationSummary, PersonRef, RoundState, RoundWorkflowInput, SubEnvelopeInput } from '../shared.js';
+import type { AllocationSummary, PersonRef, RoundState, RoundDefinition, SubEnvelopeInput } from '../shared.js';
 import { appendEvents } from './trail.js';
 
 export interface AllocationScope {
@@ -38,7 +38,7 @@ async function costsOf(db: Db, references: string[]) {
 export async function gatherAllocationInput(db: Db, scope: AllocationScope): Promise<{ input: AllocationInput; candidates: Candidate[] }> {
   // Held by another round only while that round's proposal stands: a round cancelled or confirmed
   // says so in its own record before it tells its bids, whose records may lag a moment behind.
-  const heldElsewhere = sql`exists (select 1 from ${fundingRounds} where ${fundingRounds.id} = ${bids.status} -> 'allocation' ->> 'roundId' and ${fundingRounds.id} <> ${scope.roundId} and ${fundingRounds.state} = 'PROPOSED' and (${bids.status} -> 'allocation' -> 'provisional') is not null)`;
+  const heldElsewhere = sql`exists (select 1 from ${fundingRounds} where ${fundingRounds.id} = ${bidDocument} -> 'allocation' ->> 'roundId' and ${fundingRounds.id} <> ${scope.roundId} and ${fundingRounds.state} = 'PROPOSED' and (${bidDocument} -> 'allocation' -> 'provisional') is not null)`;
   const rows = await db
     .select()
     .from(bids)
@@ -66,7 +66,7 @@ export async function gatherAllocationInput(db: Db, scope: AllocationScope): Pro
   });
   const candidates: Candidate[] = rows.map((row) => ({
     ...toBid(row),
-    scoreEventId: ((row.status as { score?: { eventId?: string } }).score?.eventId) ?? null,
+    scoreEventId: (((row.model ?? row.status) as { score?: { eventId?: string } }).score?.eventId) ?? null,
   }));
   const input: AllocationInput = {
     financialYear: scope.financialYear,
@@ -91,7 +91,7 @@ export function summarise(result: AllocationResult, meta: { version: number; run
 export interface RecordRoundEventsInput {
   roundId: string;
   events: TrailEventInput[];
-  projection: { version: number; state: RoundState; status: Record<string, unknown>; updatedAt: string; input: RoundWorkflowInput };
+  projection: { version: number; state: RoundState; status: Record<string, unknown>; updatedAt: string; input: Omit<RoundDefinition, 'createdBy' | 'roundId'> };
 }
 
 export function createRoundActivities({ db }: { db: Db }) {

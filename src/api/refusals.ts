@@ -6,12 +6,13 @@ import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { RefusalType } from '../shared.js';
 import { ApiError } from './errors.js';
 
-const STATUS: Record<string, { status: 403 | 409 | 422; code: string }> = {
+const STATUS: Record<string, { status: 400 | 403 | 409 | 422; code: string }> = {
   [RefusalType.wrongState]: { status: 409, code: 'wrong_state' },
   [RefusalType.forbidden]: { status: 403, code: 'forbidden' },
   [RefusalType.conflictOfInterest]: { status: 403, code: 'conflict_of_interest' },
   [RefusalType.invalid]: { status: 422, code: 'refused' },
   [RefusalType.referenceInUse]: { status: 409, code: 'reference_in_use' },
+  [RefusalType.unstorable]: { status: 400, code: 'unstorable' },
 };
 
 function findApplicationFailure(error: unknown): ApplicationFailure | undefined {

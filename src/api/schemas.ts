@@ -2,6 +2,7 @@
 // them appears, described, in the OpenAPI document.
 import { z } from '@hono/zod-openapi';
 import { REFERENCE_PATTERN } from '../domain/bid.js';
+import { freeText } from '../domain/text.js';
 import { AMBITIONS, PLACES, PROFESSIONS, ROLES } from '../domain/vocabulary.js';
 import { BID_ACTIONS, BID_STATES, MEETING_ACTIONS, RATING_CRITERIA, REVIEW_STEPS, STEP_ASSESSMENTS } from '../shared.js';
 
@@ -26,7 +27,9 @@ export const meetingItemParams = meetingIdParam.extend({
     .openapi({ param: { name: 'itemId', in: 'path' }, example: 'item-1' }),
 });
 
-const text = (max: number, what: string) => z.string().trim().min(1, `${what} is required`).max(max, `must be at most ${max} characters`);
+const text = (max: number, what: string) => freeText(1, max, `${what} is required`);
+/** Optional free text: storable, at most `max` characters as sent. */
+const optionalText = (max: number) => freeText(0, max);
 
 /** Integer pence, from the extended z (never .openapi() on a domain schema: it may predate the extension). */
 export const penceField = (description: string) =>
@@ -53,7 +56,7 @@ export const bidListQuery = pageQuery.extend({
   place: z.enum(PLACES).optional(),
   organisation: z.string().regex(/^[A-Z0-9_]{2,20}$/).optional().openapi({ description: 'Lead or partner organisation code', example: 'NNUH' }),
   band: z.enum(['high', 'medium', 'low', 'not_support']).optional(),
-  q: z.string().trim().max(100).optional().openapi({ description: 'Words in the title or reference' }),
+  q: optionalText(100).optional().openapi({ description: 'Words in the title or reference' }),
 });
 
 export const moneySchema = z.object({ totalPence: z.number().int(), recurrentPence: z.number().int(), nonRecurrentPence: z.number().int() });
@@ -134,7 +137,7 @@ export const ratingBody = z
     rationale: text(5000, 'A rationale'),
   })
   .strict();
-export const completeBody = z.object({ recommendation: z.enum(['ready', 'not_supported']), comments: z.string().trim().max(5000).default('') }).strict();
+export const completeBody = z.object({ recommendation: z.enum(['ready', 'not_supported']), comments: optionalText(5000).default('') }).strict();
 export const revisionsBody = z.object({ comments: text(5000, 'Comments for the programme team') }).strict();
 const moderatedRating = z.number().min(0, 'must be 0 to 5').max(5, 'must be 0 to 5').multipleOf(0.01).nullable();
 export const moderateBody = z
@@ -152,7 +155,7 @@ export const chairsActionBody = z
   })
   .strict();
 export const boardDecisionBody = z
-  .object({ approved: z.boolean(), minuteReference: text(100, "The Board minute's reference"), reason: z.string().trim().max(5000).default('') })
+  .object({ approved: z.boolean(), minuteReference: text(100, "The Board minute's reference"), reason: optionalText(5000).default('') })
   .strict();
 export const rescoreBody = z
   .object({
@@ -183,7 +186,7 @@ export const decisionBody = z
   .object({
     outcome: z.enum(['supported', 'supported_with_conditions', 'deferred', 'not_supported', 'ratified', 'not_ratified']),
     conditions: z.array(text(1000, 'A condition')).max(20).default([]),
-    reason: z.string().trim().max(5000).default(''),
+    reason: optionalText(5000).default(''),
   })
   .strict();
 export const cancelBody = z.object({ reason: text(1000, 'A reason') }).strict();

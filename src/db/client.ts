@@ -88,3 +88,8 @@ export async function migrateDatabase(database: Database, url?: string): Promise
 export async function pingDatabase(db: Db): Promise<void> {
   await db.execute(sql`select 1`);
 }
+
+/** The rows of a raw query, whichever driver ran it (postgres-js gives an array, PGlite { rows }). */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

@@ -50,8 +50,12 @@ export const bids = pgTable(
     benefitScore: doublePrecision('benefit_score'),
     mustFund: boolean('must_fund').notNull().default(false),
     safetyEscalation: boolean('safety_escalation').notNull().default(false),
-    /** What the workflow last reported: deadlines, what it waits for, assignments, flags. */
+    /** What a first-version workflow last reported (deadlines, assignments, flags); empty for later ones. */
     status: jsonb('status').notNull().default(sql`'{}'::jsonb`),
+    /** The bid workflow's model as its last commit left it (src/model/bid.ts); null for first-version bids. */
+    model: jsonb('model'),
+    /** What the bid waits for, in plain words: lists show it without opening the model. */
+    waitingFor: text('waiting_for'),
     submittedBy: text('submitted_by').notNull(),
     submittedAt: instant('submitted_at').notNull(),
     updatedAt: instant('updated_at').notNull(),
@@ -183,7 +187,11 @@ export const meetings = pgTable('meetings', {
   scheduledFor: instant('scheduled_for').notNull(),
   agendaClosesAt: instant('agenda_closes_at').notNull(),
   state: text('state').$type<MeetingState>().notNull(),
+  /** What a first-version meeting workflow last reported; empty for later ones. */
   status: jsonb('status').notNull().default(sql`'{}'::jsonb`),
+  /** The meeting workflow's model as its last commit left it (src/model/meeting.ts). */
+  model: jsonb('model'),
+  items: integer('items').notNull().default(0),
   updatedAt: instant('updated_at').notNull(),
   projectionVersion: integer('projection_version').notNull(),
 });
@@ -263,7 +271,10 @@ export const fundingRounds = pgTable('funding_rounds', {
   opensAt: instant('opens_at').notNull(),
   closesAt: instant('closes_at').notNull(),
   state: text('state').notNull(),
+  /** What a first-version round workflow last reported; empty for later ones. */
   status: jsonb('status').notNull().default(sql`'{}'::jsonb`),
+  /** The round workflow's model as its last commit left it (src/model/round.ts). */
+  model: jsonb('model'),
   updatedAt: instant('updated_at').notNull(),
   projectionVersion: integer('projection_version').notNull(),
 });
@@ -323,3 +334,9 @@ export const webSessions = pgTable(
   },
   (t) => [index('web_sessions_user_idx').on(t.userId)],
 );
+
+/**
+ * A bid's workflow model, or what a first-version workflow reported: both keep the assembly,
+ * allocation, score, review and interests at the same paths, so queries read either.
+ */
+export const bidDocument = sql`coalesce(${bids.model}, ${bids.status})`;

@@ -2,6 +2,7 @@
 // whether a well-formed bid is complete enough to review is intake's question (RETURNED).
 import { z } from 'zod';
 import './zod-messages.js';
+import { freeText } from './text.js';
 import { AMBITIONS, CORE20PLUS5_AREAS, EVIDENCE_LEVELS, BID_KINDS, LEVELS, PLACES, STATUTORY_MANDATES } from './vocabulary.js';
 
 export const REFERENCE_PATTERN = /^[A-Z]{2,5}-\d{4}-\d{4,6}$/;
@@ -27,7 +28,7 @@ export const costLineSchema = z.object({
   nonRecurrentPence: penceSchema,
 });
 
-const text = (min: number, max: number) => z.string().trim().min(min, `must be at least ${min} characters`).max(max, `must be at most ${max} characters`);
+const text = (min: number, max: number) => freeText(min, max);
 
 export const evaluationPlanSchema = z.object({
   outcomeMeasures: z.array(text(2, 500)).max(20),

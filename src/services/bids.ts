@@ -4,10 +4,13 @@ import { acting, toActor } from './auth.js';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Config } from '../config.js';
+import { lifecyclePolicy } from '../config/policy.js';
 import type { Db } from '../db/client.js';
 import { bidCosts, bids, idempotencyKeys, organisations, referenceCounters } from '../db/schema.js';
 import type { BidSubmission } from '../domain/bid.js';
 import { canonicalJson, sha256 } from '../domain/trail.js';
+import { bidActionsFor, bidStatusView, type BidModel } from '../model/bid.js';
 import { ApiError } from '../api/errors.js';
 import { refusalToApiError } from '../api/refusals.js';
 import {
@@ -15,6 +18,7 @@ import {
   bidWorkflowId,
   statusQuery,
   submissionReceiptUpdate,
+  WORKFLOW_TYPES,
   type Actor,
   type BidAction,
   type BidState,
@@ -27,7 +31,7 @@ import { canSee, visibleBids } from './visibility.js';
 export interface ServiceDeps {
   db: Db;
   temporal: { client: Client; taskQueue: string };
-  config: { REFERENCE_PREFIX: string };
+  config: Config;
 }
 
 /** How long a submit waits for intake before answering "accepted, still in intake". */
@@ -58,9 +62,12 @@ export async function submitBid(deps: ServiceDeps, actor: Actor, submission: Bid
   const reference = submission.reference ?? (await allocateReference(deps.db, deps.config.REFERENCE_PREFIX, now.getUTCFullYear()));
   const contentHash = contentHashOf(submission);
   const existed = (await deps.db.select({ r: bids.reference }).from(bids).where(eq(bids.reference, reference)).limit(1)).length > 0;
-  const input: BidWorkflowInput = { version: 1, bid: { ...submission, reference }, contentHash, submittedBy: toActor(actor) };
+  const input: BidWorkflowInput = {
+    version: 2,
+    start: { bid: { ...submission, reference }, contentHash, submittedBy: toActor(actor), policy: lifecyclePolicy(deps.config) },
+  };
 
-  const startWorkflowOperation = new WithStartWorkflowOperation('bidWorkflow', {
+  const startWorkflowOperation = new WithStartWorkflowOperation(WORKFLOW_TYPES.bid, {
     workflowId: bidWorkflowId(reference),
     taskQueue: deps.temporal.taskQueue,
     args: [input],
@@ -90,6 +97,11 @@ export async function submitBid(deps: ServiceDeps, actor: Actor, submission: Bid
 }
 
 export type BidRow = typeof bids.$inferSelect;
+
+/** The bid's status as people see it: from its workflow's model, or as a first-version workflow reported it. */
+export function bidStatusOf(row: Pick<BidRow, 'model' | 'status'>): BidStatus {
+  return row.model ? bidStatusView(row.model as BidModel) : (row.status as BidStatus);
+}
 
 export interface BidView {
   reference: string;
@@ -133,7 +145,7 @@ export function toBidView(row: BidRow, costs: BidView['costs']): BidView {
     benefitScore: row.benefitScore,
     mustFund: row.mustFund,
     safetyEscalation: row.safetyEscalation,
-    status: row.status as Record<string, unknown>,
+    status: bidStatusOf(row) as unknown as Record<string, unknown>,
     submission: row.submission,
     submittedBy: row.submittedBy,
     submittedAt: row.submittedAt.toISOString(),
@@ -141,7 +153,8 @@ export function toBidView(row: BidRow, costs: BidView['costs']): BidView {
   };
 }
 
-export async function getBid(deps: ServiceDeps, reference: string): Promise<BidView | null> {
+/** A bid's read model: its view and, for a model-based workflow, the model its actions are checked on. */
+export async function readBid(deps: ServiceDeps, reference: string): Promise<{ view: BidView; model: BidModel | null } | null> {
   const [row] = await deps.db.select().from(bids).where(eq(bids.reference, reference)).limit(1);
   if (!row) return null;
   const costs = await deps.db
@@ -149,7 +162,11 @@ export async function getBid(deps: ServiceDeps, reference: string): Promise<BidV
     .from(bidCosts)
     .where(eq(bidCosts.reference, reference))
     .orderBy(asc(bidCosts.financialYear));
-  return toBidView(row, costs);
+  return { view: toBidView(row, costs), model: (row.model as BidModel | null) ?? null };
+}
+
+export async function getBid(deps: ServiceDeps, reference: string): Promise<BidView | null> {
+  return (await readBid(deps, reference))?.view ?? null;
 }
 
 /** A bid still in intake has no read model yet; its workflow can say where it is. */
@@ -200,7 +217,7 @@ export function toSummary(row: BidRow): BidSummary {
     benefitScore: row.benefitScore,
     mustFund: row.mustFund,
     safetyEscalation: row.safetyEscalation,
-    waitingFor: (row.status as Partial<BidStatus>).waitingFor ?? null,
+    waitingFor: row.waitingFor ?? (row.status as Partial<BidStatus>).waitingFor ?? null,
     submittedAt: row.submittedAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -241,18 +258,27 @@ export async function listBids(deps: ServiceDeps, user: Actor, filters: BidFilte
   return { items: rows.map(toSummary), page: filters.page, pageSize: filters.pageSize, total };
 }
 
-/** One bid for this person: 404 if it does not exist, 403 if it is not theirs to see. */
-export async function getVisibleBid(deps: ServiceDeps, user: Actor, reference: string): Promise<BidView> {
-  const bid = await getBid(deps, reference);
-  if (!bid) throw new ApiError(404, 'not_found', `Bid ${reference} was not found`);
-  if (!canSee(user, bid)) {
+/** One bid for this person, with its model: 404 if it does not exist, 403 if it is not theirs to see. */
+export async function readVisibleBid(deps: ServiceDeps, user: Actor, reference: string): Promise<{ view: BidView; model: BidModel | null }> {
+  const found = await readBid(deps, reference);
+  if (!found) throw new ApiError(404, 'not_found', `Bid ${reference} was not found`);
+  if (!canSee(user, found.view)) {
     throw new ApiError(403, 'forbidden', `You may not see bid ${reference}: it is not your organisation's and not part of your work`, { rule: 'visibility' });
   }
-  return bid;
+  return found;
 }
 
-/** What this person may do next on the bid, as the workflow's own validators say. */
-export async function allowedBidActions(deps: ServiceDeps, user: Actor, reference: string): Promise<BidAction[]> {
+export async function getVisibleBid(deps: ServiceDeps, user: Actor, reference: string): Promise<BidView> {
+  return (await readVisibleBid(deps, user, reference)).view;
+}
+
+/**
+ * What this person may do next on the bid: the action table on the read model's copy of the
+ * workflow's model, no Temporal call. A first-version workflow is asked itself.
+ */
+export async function allowedBidActions(deps: ServiceDeps, user: Actor, reference: string, model?: BidModel | null): Promise<BidAction[]> {
+  const found = model === undefined ? (await readBid(deps, reference))?.model : model;
+  if (found) return bidActionsFor(found, user);
   try {
     return await deps.temporal.client.workflow.getHandle(bidWorkflowId(reference)).query(allowedActionsQuery, user);
   } catch {
@@ -267,6 +293,13 @@ export async function runBidAction<Ret, Args>(deps: ServiceDeps, reference: stri
   } catch (error) {
     throw refusalToApiError(error, `Bid ${reference}`);
   }
+}
+
+/** Runs an action and answers with the bid's status as recorded: the update itself answers only what changed. */
+export async function bidActionStatus<Ret, Args>(deps: ServiceDeps, reference: string, definition: UpdateDefinition<Ret, [Args]>, args: Args): Promise<BidStatus> {
+  await runBidAction(deps, reference, definition, args);
+  const [row] = await deps.db.select({ model: bids.model, status: bids.status }).from(bids).where(eq(bids.reference, reference)).limit(1);
+  return bidStatusOf(row!);
 }
 
 export interface QueueItem extends BidSummary {
@@ -285,7 +318,7 @@ export async function reviewQueue(deps: ServiceDeps, user: Actor, now = new Date
   const items: QueueItem[] = [];
   const isLead = user.roles.includes('hub_lead');
   for (const row of rows) {
-    const status = row.status as Partial<BidStatus>;
+    const status = bidStatusOf(row);
     const review = status.review;
     if (!review) continue;
     const conflicted =

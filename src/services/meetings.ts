@@ -8,12 +8,15 @@ import { ApiError } from '../api/errors.js';
 import { refusalToApiError } from '../api/refusals.js';
 import type { Config } from '../config.js';
 import { meetings } from '../db/schema.js';
+import { lifecyclePolicy } from '../config/policy.js';
 import { agendaClosesAt, londonDay } from '../domain/calendar.js';
+import { meetingActionsFor, meetingStatusView, type MeetingModel } from '../model/meeting.js';
 import {
   MEETING_ACTIONS,
   meetingAllowedActionsQuery,
   meetingStatusQuery,
   meetingWorkflowId,
+  WORKFLOW_TYPES,
   type Actor,
   type MeetingAction,
   type MeetingStatus,
@@ -22,7 +25,7 @@ import {
 import type { ServiceDeps } from './bids.js';
 import { firstRecord } from './records.js';
 
-export type MeetingDeps = ServiceDeps & { config: Pick<Config, 'REFERENCE_PREFIX' | 'DEADLINE_AGENDA_CLOSE' | 'EXTRA_BANK_HOLIDAYS'> };
+export type MeetingDeps = ServiceDeps & { config: Config };
 
 const MEETING_READERS = ['assembly_member', 'assembly_chair', 'admin', 'finance'];
 
@@ -49,15 +52,18 @@ export async function scheduleMeeting(
   const meetingId = input.meetingId ?? `ccpa-${day}`;
   const closes = agendaClosesAt(when, deps.config.DEADLINE_AGENDA_CLOSE, deps.config.EXTRA_BANK_HOLIDAYS);
   const args: MeetingWorkflowInput = {
-    version: 1,
-    meetingId,
-    title: input.title ?? `CCP Assembly, ${when.toLocaleDateString('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' })}`,
-    scheduledFor: when.toISOString(),
-    agendaClosesAt: new Date(Math.max(closes.getTime(), now.getTime())).toISOString(),
-    createdBy: toActor(user),
+    version: 2,
+    start: {
+      meetingId,
+      title: input.title ?? `CCP Assembly, ${when.toLocaleDateString('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' })}`,
+      scheduledFor: when.toISOString(),
+      agendaClosesAt: new Date(Math.max(closes.getTime(), now.getTime())).toISOString(),
+      createdBy: toActor(user),
+      policy: lifecyclePolicy(deps.config),
+    },
   };
   try {
-    await deps.temporal.client.workflow.start('meetingWorkflow', {
+    await deps.temporal.client.workflow.start(WORKFLOW_TYPES.meeting, {
       workflowId: meetingWorkflowId(meetingId),
       taskQueue: deps.temporal.taskQueue,
       args: [args],
@@ -68,8 +74,13 @@ export async function scheduleMeeting(
     throw error;
   }
   // Answer once the workflow has recorded itself, so a list shows the meeting at once.
-  const recorded = await firstRecord(async () => (await deps.db.select({ status: meetings.status }).from(meetings).where(eq(meetings.id, meetingId)).limit(1))[0]);
-  return recorded ? (recorded.status as MeetingStatus) : deps.temporal.client.workflow.getHandle(meetingWorkflowId(meetingId)).query(meetingStatusQuery);
+  const recorded = await firstRecord(async () => (await deps.db.select({ model: meetings.model, status: meetings.status }).from(meetings).where(eq(meetings.id, meetingId)).limit(1))[0]);
+  return recorded ? meetingStatusOf(recorded) : deps.temporal.client.workflow.getHandle(meetingWorkflowId(meetingId)).query(meetingStatusQuery);
+}
+
+/** The meeting as people see it: from its workflow's model, or as a first-version workflow reported it. */
+export function meetingStatusOf(row: { model: unknown; status: unknown }): MeetingStatus {
+  return row.model ? meetingStatusView(row.model as MeetingModel) : (row.status as MeetingStatus);
 }
 
 export async function listMeetings(deps: MeetingDeps, user: Actor) {
@@ -81,7 +92,7 @@ export async function listMeetings(deps: MeetingDeps, user: Actor) {
     state: m.state,
     scheduledFor: m.scheduledFor.toISOString(),
     agendaClosesAt: m.agendaClosesAt.toISOString(),
-    items: ((m.status as Partial<MeetingStatus>).items ?? []).length,
+    items: m.model ? m.items : ((m.status as Partial<MeetingStatus>).items ?? []).length,
   }));
 }
 
@@ -89,9 +100,17 @@ export async function getMeeting(deps: MeetingDeps, user: Actor, meetingId: stri
   needMeetingReader(user);
   const [row] = await deps.db.select().from(meetings).where(eq(meetings.id, meetingId)).limit(1);
   if (!row) throw new ApiError(404, 'not_found', `Meeting ${meetingId} was not found`);
+  if (row.model) {
+    // One read: the meeting and what this person may do on each item, from the same model.
+    const model = row.model as MeetingModel;
+    return { meeting: meetingStatusView(model), ...meetingActionsFor(model, user) };
+  }
+  // A first-version meeting: a closed or cancelled one takes no actions; an open one is asked.
   const meeting = row.status as MeetingStatus;
+  const finished = meeting.state === 'CLOSED' || meeting.state === 'CANCELLED';
   const handle = deps.temporal.client.workflow.getHandle(meetingWorkflowId(meetingId));
   const ask = async (itemId?: string): Promise<MeetingAction[]> => {
+    if (finished) return [];
     try {
       return await handle.query(meetingAllowedActionsQuery, user, itemId);
     } catch {
@@ -104,10 +123,13 @@ export async function getMeeting(deps: MeetingDeps, user: Actor, meetingId: stri
   return { meeting, allowedActions, itemActions };
 }
 
-export async function runMeetingAction<Args>(deps: MeetingDeps, meetingId: string, definition: UpdateDefinition<MeetingStatus, [Args]>, args: Args): Promise<MeetingStatus> {
+/** Runs an action through the meeting's workflow, and answers with the meeting as recorded. */
+export async function runMeetingAction<Ret, Args>(deps: MeetingDeps, meetingId: string, definition: UpdateDefinition<Ret, [Args]>, args: Args): Promise<MeetingStatus> {
   try {
-    return await deps.temporal.client.workflow.getHandle(meetingWorkflowId(meetingId)).executeUpdate(definition, { args: [acting(args)] });
+    await deps.temporal.client.workflow.getHandle(meetingWorkflowId(meetingId)).executeUpdate(definition, { args: [acting(args)] });
   } catch (error) {
     throw refusalToApiError(error, `Meeting ${meetingId}`);
   }
+  const [row] = await deps.db.select({ model: meetings.model, status: meetings.status }).from(meetings).where(eq(meetings.id, meetingId)).limit(1);
+  return meetingStatusOf(row!);
 }

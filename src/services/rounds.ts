@@ -10,14 +10,18 @@ import { gatherAllocationInput } from '../activities/rounds.js';
 import { fundingRounds, roundAllocations, scores } from '../db/schema.js';
 import { allocate, AllocationInputError, type AllocationResult } from '../domain/allocation.js';
 import { loadRuleSet, scoreFacts, UnknownRuleSetError, type ScoringFacts } from '../rules/engine.js';
+import { lifecyclePolicy } from '../config/policy.js';
+import { roundActionsFor, roundStatusView, type RoundModel } from '../model/round.js';
 import {
   ROUND_ACTIONS,
   roundAllowedActionsQuery,
   roundStatusQuery,
   roundWorkflowId,
+  WORKFLOW_TYPES,
   type Actor,
   type RoundAction,
   type RoundStatus,
+  type RoundDefinition,
   type RoundWorkflowInput,
   type SubEnvelopeInput,
 } from '../shared.js';
@@ -29,7 +33,7 @@ const needRole = (user: Actor, action: string, ...roles: string[]) => {
 };
 
 /** What the admin gives to open a round: the workflow's input, its id optional. */
-export type RoundCreate = Omit<RoundWorkflowInput, 'version' | 'createdBy' | 'roundId'> & { roundId?: string };
+export type RoundCreate = Omit<RoundDefinition, 'createdBy' | 'roundId'> & { roundId?: string };
 
 const slug = (text: string) =>
   text
@@ -57,9 +61,9 @@ export async function openRound(deps: ServiceDeps, user: Actor, round: RoundCrea
     throw new ApiError(400, 'validation_failed', 'The request is not valid: closesAt', [{ field: 'closesAt', rule: 'after_opening', message: 'must be after opensAt' }]);
   }
   const roundId = round.roundId ?? `${round.financialYear.replace('/', '-')}-${slug(round.title)}`;
-  const input: RoundWorkflowInput = { version: 1, ...round, roundId, createdBy: toActor(user) };
+  const input: RoundWorkflowInput = { version: 2, start: { ...round, roundId, createdBy: toActor(user), policy: lifecyclePolicy(deps.config) } };
   try {
-    await deps.temporal.client.workflow.start('roundWorkflow', {
+    await deps.temporal.client.workflow.start(WORKFLOW_TYPES.round, {
       workflowId: roundWorkflowId(roundId),
       taskQueue: deps.temporal.taskQueue,
       args: [input],
@@ -70,8 +74,13 @@ export async function openRound(deps: ServiceDeps, user: Actor, round: RoundCrea
     throw error;
   }
   // Answer once the workflow has recorded itself, so a list shows the round at once.
-  const recorded = await firstRecord(async () => (await deps.db.select({ status: fundingRounds.status }).from(fundingRounds).where(eq(fundingRounds.id, roundId)))[0]);
-  return recorded ? (recorded.status as RoundStatus) : deps.temporal.client.workflow.getHandle(roundWorkflowId(roundId)).query(roundStatusQuery);
+  const recorded = await firstRecord(async () => (await deps.db.select({ model: fundingRounds.model, status: fundingRounds.status }).from(fundingRounds).where(eq(fundingRounds.id, roundId)))[0]);
+  return recorded ? roundStatusOf(recorded) : deps.temporal.client.workflow.getHandle(roundWorkflowId(roundId)).query(roundStatusQuery);
+}
+
+/** The round as people see it: from its workflow's model, or as a first-version workflow reported it. */
+export function roundStatusOf(row: { model: unknown; status: unknown }): RoundStatus {
+  return row.model ? roundStatusView(row.model as RoundModel) : (row.status as RoundStatus);
 }
 
 export async function listRounds(deps: ServiceDeps, user: Actor) {
@@ -99,24 +108,30 @@ export async function getRound(deps: ServiceDeps, user: Actor, roundId: string) 
   if (!row) throw new ApiError(404, 'not_found', `Funding round ${roundId} was not found`);
   const latest = await latestAllocation(deps, roundId);
   let allowedActions: RoundAction[] = [];
-  try {
-    allowedActions = await deps.temporal.client.workflow.getHandle(roundWorkflowId(roundId)).query(roundAllowedActionsQuery, user);
-  } catch {
-    allowedActions = [];
+  if (row.model) allowedActions = roundActionsFor(row.model as RoundModel, user);
+  else {
+    try {
+      allowedActions = await deps.temporal.client.workflow.getHandle(roundWorkflowId(roundId)).query(roundAllowedActionsQuery, user);
+    } catch {
+      allowedActions = [];
+    }
   }
   return {
-    round: row.status as RoundStatus,
+    round: roundStatusOf(row),
     allocation: latest ? { version: latest.version, result: latest.result as AllocationResult, runAt: latest.runAt.toISOString(), runBy: latest.runBy, reason: latest.reason, confirmedBy: latest.confirmedBy, confirmedAt: latest.confirmedAt?.toISOString() ?? null } : null,
     allowedActions: allowedActions.filter((a) => ROUND_ACTIONS.includes(a)),
   };
 }
 
-export async function runRoundAction<Args>(deps: ServiceDeps, roundId: string, definition: UpdateDefinition<RoundStatus, [Args]>, args: Args): Promise<RoundStatus> {
+/** Runs an action through the round's workflow, and answers with the round as recorded. */
+export async function runRoundAction<Ret, Args>(deps: ServiceDeps, roundId: string, definition: UpdateDefinition<Ret, [Args]>, args: Args): Promise<RoundStatus> {
   try {
-    return await deps.temporal.client.workflow.getHandle(roundWorkflowId(roundId)).executeUpdate(definition, { args: [acting(args)] });
+    await deps.temporal.client.workflow.getHandle(roundWorkflowId(roundId)).executeUpdate(definition, { args: [acting(args)] });
   } catch (error) {
     throw refusalToApiError(error, `Funding round ${roundId}`);
   }
+  const [row] = await deps.db.select({ model: fundingRounds.model, status: fundingRounds.status }).from(fundingRounds).where(eq(fundingRounds.id, roundId));
+  return roundStatusOf(row!);
 }
 
 export interface WhatIfSettings {
@@ -140,7 +155,7 @@ export async function whatIf(deps: ServiceDeps, user: Actor, roundId: string, se
   needRole(user, 'run a what-if', 'finance', 'admin');
   const [row] = await deps.db.select().from(fundingRounds).where(eq(fundingRounds.id, roundId));
   if (!row) throw new ApiError(404, 'not_found', `Funding round ${roundId} was not found`);
-  const round = row.status as RoundStatus;
+  const round = roundStatusOf(row);
   const scope = { roundId, financialYear: round.financialYear, envelopePence: round.envelopePence, subEnvelopes: round.subEnvelopes };
   const { input, candidates } = await gatherAllocationInput(deps.db, scope);
 
@@ -214,7 +229,7 @@ export async function committedAgainstEnvelopes(deps: ServiceDeps, financialYear
   const rounds = await deps.db.select().from(fundingRounds).where(and(eq(fundingRounds.state, 'CONFIRMED'), financialYear ? eq(fundingRounds.financialYear, financialYear) : undefined));
   const out = [];
   for (const round of rounds) {
-    const status = round.status as RoundStatus;
+    const status = roundStatusOf(round);
     if (!status.confirmed) continue;
     const [row] = await deps.db
       .select()

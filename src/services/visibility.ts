@@ -22,7 +22,7 @@ export function visibleBids(user: Actor): SQL | undefined {
     parts.push(sql`${bids.state} not in (${sql.join(NOT_YET_REVIEWED.map((s) => sql`${s}`), sql`, `)})`);
   }
   if (user.roles.includes('assembly_member') || user.roles.includes('assembly_chair')) {
-    parts.push(sql`${bids.status} ? 'score'`);
+    parts.push(sql`${bids.band} is not null`);
   }
   return parts.length ? (or(...parts) ?? sql`false`) : sql`false`;
 }

@@ -1,11 +1,13 @@
 // Driving bids and meetings as the people in them would, on the real worker and server.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { lifecyclePolicy } from '../../src/config/policy.js';
 import { eq } from 'drizzle-orm';
 import { readStream } from '../../src/activities/trail.js';
 import { bids } from '../../src/db/schema.js';
 import type { BidSubmission } from '../../src/domain/bid.js';
 import { DEMO_USERS } from '../../src/db/demo.js';
+import { bidStatusOf } from '../../src/services/bids.js';
 import {
   bidWorkflowId,
   closeAgendaUpdate,
@@ -15,6 +17,7 @@ import {
   recordRatingUpdate,
   recordReviewStepUpdate,
   statusQuery,
+  WORKFLOW_TYPES,
   type Actor,
   type BidStatus,
   type MeetingStatus,
@@ -83,8 +86,8 @@ export async function meetingStatus(ctx: TestContext, meetingId: string): Promis
 
 /** The bid as its read model last recorded it: what users see, committed with its trail. */
 export async function recorded(ctx: TestContext, reference: string): Promise<BidStatus | undefined> {
-  const [row] = await ctx.db.select({ status: bids.status }).from(bids).where(eq(bids.reference, reference));
-  return row?.status as BidStatus | undefined;
+  const [row] = await ctx.db.select({ model: bids.model, status: bids.status }).from(bids).where(eq(bids.reference, reference));
+  return row ? bidStatusOf(row) : undefined;
 }
 
 /** Waits until the recorded bid satisfies `ready`; for progress made by timers, signals and background work. */
@@ -125,9 +128,22 @@ export async function review(
   for (const criterion of Object.keys(ratings) as RatingCriterion[]) {
     await h.executeUpdate(recordRatingUpdate, { args: [{ actor: who, criterion, rating: ratings[criterion], rationale: `rated ${String(ratings[criterion])}` }] });
   }
-  return h.executeUpdate(completeReviewUpdate, {
+  await h.executeUpdate(completeReviewUpdate, {
     args: [{ actor: who, recommendation, comments: recommendation === 'ready' ? 'Ready for scoring' : 'Does not meet the bar' }],
   });
+  return status(ctx, reference);
+}
+
+/** Takes an action on a bid and answers with its status after: the update itself answers only what changed. */
+export async function bidAct<Args>(ctx: TestContext, reference: string, definition: UpdateDefinition<unknown, [Args]>, args: Args): Promise<BidStatus> {
+  await bidHandle(ctx, reference).executeUpdate(definition, { args: [args] });
+  return status(ctx, reference);
+}
+
+/** Takes an action at a meeting and answers with the meeting after it. */
+export async function meetingAct<Args>(ctx: TestContext, meetingId: string, definition: UpdateDefinition<unknown, [Args]>, args: Args): Promise<MeetingStatus> {
+  await meetingHandle(ctx, meetingId).executeUpdate(definition, { args: [args] });
+  return meetingStatus(ctx, meetingId);
 }
 
 /** Reviews by every evaluator the bid has, and waits for it to reach the Assembly. */
@@ -139,17 +155,14 @@ export async function reviewToAssembly(ctx: TestContext, reference: string): Pro
 
 export async function scheduleMeeting(ctx: TestContext, meetingId: string, title = `CCP Assembly ${meetingId}`): Promise<void> {
   const scheduledFor = new Date(Date.now() + 7 * 86_400_000).toISOString();
-  await ctx.client.workflow.start('meetingWorkflow', {
-    workflowId: meetingWorkflowId(meetingId),
-    taskQueue: ctx.taskQueue,
-    args: [{ version: 1, meetingId, title, scheduledFor, agendaClosesAt: new Date(Date.now() + 3_600_000).toISOString(), createdBy: actor('ian.thompson') }],
-  });
+  const start = { meetingId, title, scheduledFor, agendaClosesAt: new Date(Date.now() + 3_600_000).toISOString(), createdBy: actor('ian.thompson'), policy: lifecyclePolicy(ctx.config) };
+  await ctx.client.workflow.start(WORKFLOW_TYPES.meeting, { workflowId: meetingWorkflowId(meetingId), taskQueue: ctx.taskQueue, args: [{ version: 2, start }] });
 }
 
 /** Schedules a meeting and closes its agenda at once, as the chair may. */
 export async function meetingWithAgenda(ctx: TestContext, meetingId: string): Promise<MeetingStatus> {
   await scheduleMeeting(ctx, meetingId);
-  return meetingHandle(ctx, meetingId).executeUpdate(closeAgendaUpdate, { args: [{ actor: actor('sarah.collins') }] });
+  return meetingAct(ctx, meetingId, closeAgendaUpdate, { actor: actor('sarah.collins') });
 }
 
 /** The refusal an update met: its type and message. */

@@ -1,5 +1,6 @@
 // Administration (the ICB PMO): users and their roles, API tokens, which rule set scores new
 // bids, and the configuration in force. Also who am I, and the organisations.
+import { freeText } from '../../domain/text.js';
 import { createRoute, z } from '@hono/zod-openapi';
 import { asc, desc, eq, and, isNull } from 'drizzle-orm';
 import { activeRuleSet } from '../../activities/scoring.js';
@@ -225,7 +226,7 @@ export function adminRouter() {
       summary: 'Make a rule set version score new bids',
       description: 'Bids already scored keep the version they were scored with unless re-scored.',
       security: bearer,
-      request: body(z.object({ id: z.string().min(1), version: z.string().min(1), reason: z.string().trim().min(1, 'A reason is required').max(2000) }).strict()),
+      request: body(z.object({ id: z.string().min(1), version: z.string().min(1), reason: freeText(1, 2000, 'A reason is required') }).strict()),
       responses: { 200: json(ruleSetSchema, 'Active'), ...errorResponses(400, 401, 403, 404, 413, 422) },
     }),
     async (c) => {

@@ -4,9 +4,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { bidSubmissionSchema } from '../../domain/bid.js';
 import {
   allowedBidActions,
+  bidActionStatus,
   contentHashOf,
-  getVisibleBid,
   listBids,
+  readVisibleBid,
   runBidAction,
   submitBidOnce,
 } from '../../services/bids.js';
@@ -43,9 +44,6 @@ const idempotencyHeader = z.object({
     .optional()
     .openapi({ param: { name: 'idempotency-key', in: 'header' }, description: 'Idempotency-Key: a retried request with the same key gets the first answer' }),
 });
-
-/** The updated status, spread so the response carries exactly what the workflow reported. */
-const statusOf = (status: BidStatus) => ({ ...status });
 
 export function bidsRouter() {
   const router = newRouter();
@@ -102,9 +100,8 @@ export function bidsRouter() {
         const { reference } = c.req.valid('param');
         const deps = c.get('deps');
         const user = c.get('user');
-        const bid = await getVisibleBid(deps, user, reference);
-        const status = bid.status as unknown as BidStatus;
-        return c.json({ bid, status: statusOf(status), allowedActions: await allowedBidActions(deps, user, reference) }, 200);
+        const { view, model } = await readVisibleBid(deps, user, reference);
+        return c.json({ bid: view, status: { ...(view.status as unknown as BidStatus) }, allowedActions: await allowedBidActions(deps, user, reference, model) }, 200);
       },
   );
   router.openapi(
@@ -120,12 +117,12 @@ export function bidsRouter() {
       },
   );
   router.openapi(bidActionRoute('withdraw', { summary: 'Withdraw a bid', description: "The lead organisation's programme team withdraws its bid from any open state.", body: withdrawBody }), async (c) =>
-      c.json(statusOf(await runBidAction(c.get('deps'), c.req.valid('param').reference, withdrawUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
+      c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, withdrawUpdate, { actor: c.get('user'), ...c.req.valid('json') }), 200),
   );
   router.openapi(
       bidActionRoute('interests', { summary: 'Declare an interest in a bid', description: 'Anyone who reviews, votes or decides declares an interest; it bars them from the bid.', body: interestBody }),
       async (c) =>
-        c.json(statusOf(await runBidAction(c.get('deps'), c.req.valid('param').reference, declareInterestUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
+        c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, declareInterestUpdate, { actor: c.get('user'), ...c.req.valid('json') }), 200),
   );
   router.openapi(
       bidActionRoute('chairs-action', {
@@ -135,17 +132,17 @@ export function bidsRouter() {
         tag: 'Assembly',
       }),
       async (c) =>
-        c.json(statusOf(await runBidAction(c.get('deps'), c.req.valid('param').reference, chairsActionUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
+        c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, chairsActionUpdate, { actor: c.get('user'), ...c.req.valid('json') }), 200),
   );
   router.openapi(
       bidActionRoute('board-decision', { summary: "Record the ICB Board's decision", description: 'For bids of £1,000,000 or more, which the Assembly supported.', body: boardDecisionBody, tag: 'Admin' }),
       async (c) =>
-        c.json(statusOf(await runBidAction(c.get('deps'), c.req.valid('param').reference, recordBoardDecisionUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
+        c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, recordBoardDecisionUpdate, { actor: c.get('user'), ...c.req.valid('json') }), 200),
   );
   router.openapi(
       bidActionRoute('rescore', { summary: 'Re-score a bid waiting for the Assembly', description: 'Runs the active (or a named) rule set again; the earlier score stays on the record.', body: rescoreBody, tag: 'Admin' }),
       async (c) =>
-        c.json(statusOf(await runBidAction(c.get('deps'), c.req.valid('param').reference, rescoreUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
+        c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, rescoreUpdate, { actor: c.get('user'), ...c.req.valid('json') }), 200),
   );
   return router;
 }

@@ -4,7 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema.js';
 import { actorOf } from '../../services/auth.js';
-import { reviewQueue, runBidAction } from '../../services/bids.js';
+import { bidActionStatus, reviewQueue } from '../../services/bids.js';
 import {
   assignReviewUpdate,
   completeReviewUpdate,
@@ -13,7 +13,6 @@ import {
   recordReviewStepUpdate,
   requestRevisionsUpdate,
   takeReviewUpdate,
-  type BidStatus,
 } from '../../shared.js';
 import { ApiError } from '../errors.js';
 import { errorResponses } from '../openapi.js';
@@ -21,7 +20,6 @@ import { bearer, newRouter } from '../router.js';
 import { assignBody, completeBody, moderateBody, queueItemSchema, ratingBody, revisionsBody, stepBody } from '../schemas.js';
 import { bidActionRoute, json } from './helpers.js';
 
-const statusOf = (status: BidStatus) => ({ ...status });
 const TAG = 'Evaluation hub';
 
 export function reviewsRouter() {
@@ -53,7 +51,7 @@ export function reviewsRouter() {
       body: z.object({}).strict(),
       tag: TAG,
     }),
-    async (c) => c.json(statusOf(await runBidAction(c.get('deps'), c.req.valid('param').reference, takeReviewUpdate, { actor: c.get('user') })), 200),
+    async (c) => c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, takeReviewUpdate, { actor: c.get('user') }), 200),
   );
 
   router.openapi(
@@ -70,7 +68,7 @@ export function reviewsRouter() {
       if (!evaluator || !evaluator.active) {
         throw new ApiError(422, 'refused', `There is no active user ${evaluatorId}`, [{ field: 'evaluatorId', rule: 'known_user', message: 'is not an active user' }]);
       }
-      return c.json(statusOf(await runBidAction(deps, c.req.valid('param').reference, assignReviewUpdate, { actor: c.get('user'), evaluator: actorOf(evaluator), replaces })), 200);
+      return c.json(await bidActionStatus(deps, c.req.valid('param').reference, assignReviewUpdate, { actor: c.get('user'), evaluator: actorOf(evaluator), replaces }), 200);
     },
   );
 
@@ -81,7 +79,7 @@ export function reviewsRouter() {
       body: stepBody,
       tag: TAG,
     }),
-    async (c) => c.json(statusOf(await runBidAction(c.get('deps'), c.req.valid('param').reference, recordReviewStepUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
+    async (c) => c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, recordReviewStepUpdate, { actor: c.get('user'), ...c.req.valid('json') }), 200),
   );
 
   router.openapi(
@@ -91,7 +89,7 @@ export function reviewsRouter() {
       body: ratingBody,
       tag: TAG,
     }),
-    async (c) => c.json(statusOf(await runBidAction(c.get('deps'), c.req.valid('param').reference, recordRatingUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
+    async (c) => c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, recordRatingUpdate, { actor: c.get('user'), ...c.req.valid('json') }), 200),
   );
 
   router.openapi(
@@ -101,7 +99,7 @@ export function reviewsRouter() {
       body: completeBody,
       tag: TAG,
     }),
-    async (c) => c.json(statusOf(await runBidAction(c.get('deps'), c.req.valid('param').reference, completeReviewUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
+    async (c) => c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, completeReviewUpdate, { actor: c.get('user'), ...c.req.valid('json') }), 200),
   );
 
   router.openapi(
@@ -111,7 +109,7 @@ export function reviewsRouter() {
       body: revisionsBody,
       tag: TAG,
     }),
-    async (c) => c.json(statusOf(await runBidAction(c.get('deps'), c.req.valid('param').reference, requestRevisionsUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
+    async (c) => c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, requestRevisionsUpdate, { actor: c.get('user'), ...c.req.valid('json') }), 200),
   );
 
   router.openapi(
@@ -121,7 +119,7 @@ export function reviewsRouter() {
       body: moderateBody,
       tag: TAG,
     }),
-    async (c) => c.json(statusOf(await runBidAction(c.get('deps'), c.req.valid('param').reference, moderateUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
+    async (c) => c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, moderateUpdate, { actor: c.get('user'), ...c.req.valid('json') }), 200),
   );
 
   return router;

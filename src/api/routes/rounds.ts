@@ -1,5 +1,6 @@
 // Funding rounds: open one (admin), run its allocation (finance or admin), what-if runs that
 // change nothing, confirm it into commitments (finance), cancel it (admin), and its trail.
+import { freeText } from '../../domain/text.js';
 import { createRoute, z } from '@hono/zod-openapi';
 import { financialYearSchema } from '../../domain/bid.js';
 import { AMBITIONS, PLACES } from '../../domain/vocabulary.js';
@@ -26,7 +27,7 @@ const subEnvelopeSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'must be lower-case letters, digits and hyphens'),
     dimension: z.enum(['ambition', 'place']),
     key: z.string().min(1),
-    label: z.string().trim().min(1).max(200),
+    label: freeText(1, 200),
     envelopePence: penceField('This sub-envelope, in pence'),
   })
   .strict()
@@ -39,7 +40,7 @@ const subEnvelopeSchema = z
 const roundCreateBody = z
   .object({
     roundId: roundIdParam.shape.roundId.optional(),
-    title: z.string().trim().min(3).max(200),
+    title: freeText(3, 200),
     financialYear: financialYearSchema,
     envelopePence: penceField('The budget envelope, in pence'),
     subEnvelopes: z.array(subEnvelopeSchema).max(100).default([]),
@@ -142,7 +143,7 @@ export function roundsRouter() {
   );
 
   router.openapi(
-    roundAction('allocate', 'Run the allocation now (finance, admin)', "Must-fund bids first, then the rest by benefit score per pound while they fit; each bid learns its provisional place. Run again at will before confirmation.", z.object({ reason: z.string().trim().min(1, 'A reason is required').max(2000) }).strict()),
+    roundAction('allocate', 'Run the allocation now (finance, admin)', "Must-fund bids first, then the rest by benefit score per pound while they fit; each bid learns its provisional place. Run again at will before confirmation.", z.object({ reason: freeText(1, 2000, 'A reason is required') }).strict()),
     async (c) => c.json(statusOf(await runRoundAction(c.get('deps'), c.req.valid('param').roundId, runAllocationUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
   );
 
@@ -152,7 +153,7 @@ export function roundsRouter() {
   );
 
   router.openapi(
-    roundAction('cancel', 'Cancel the round (admin)', 'Before confirmation; its bids are released for another round.', z.object({ reason: z.string().trim().min(1, 'A reason is required').max(2000) }).strict()),
+    roundAction('cancel', 'Cancel the round (admin)', 'Before confirmation; its bids are released for another round.', z.object({ reason: freeText(1, 2000, 'A reason is required') }).strict()),
     async (c) => c.json(statusOf(await runRoundAction(c.get('deps'), c.req.valid('param').roundId, cancelRoundUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
   );
 

@@ -6,13 +6,14 @@ import { z } from 'zod';
 import type { AppDeps } from '../../api/app.js';
 import { ApiError } from '../../api/errors.js';
 import type { Db } from '../../db/client.js';
-import { bids, meetings, organisations, users } from '../../db/schema.js';
+import { bids, meetings, organisations, users, bidDocument } from '../../db/schema.js';
+import { findUnstorable, STORABLE_MESSAGE } from '../../domain/text.js';
 import type { Profession } from '../../domain/vocabulary.js';
 import type { BidView } from '../../services/bids.js';
-import { canSeeMeetings } from '../../services/meetings.js';
+import { canSeeMeetings, meetingStatusOf } from '../../services/meetings.js';
 import type { Actor, BidAction, BidStatus, MeetingState, MeetingStatus, RatingCriterion, ReviewStep, StepAssessment } from '../../shared.js';
 import { act, formErrors, formOf, one, type FormBody, type WebContext } from '../app.js';
-import { InsetText, StateTag, SummaryList, Tag, type FieldError } from '../components.js';
+import { fieldId, InsetText, StateTag, SummaryList, Tag, type FieldError } from '../components.js';
 import { date, money, plainDates } from '../format.js';
 import type { Flash } from '../session.js';
 
@@ -150,14 +151,14 @@ export async function activeEvaluators(db: Db) {
 /** Bids whose safety escalation waits for the chair: not yet acted on, not on an agenda. */
 export async function awaitingChairsAction(db: Db) {
   return db
-    .select({ reference: bids.reference, title: bids.title, status: bids.status })
+    .select({ reference: bids.reference, title: bids.title, status: bidDocument })
     .from(bids)
     .where(
       and(
         eq(bids.state, 'AWAITING_ASSEMBLY'),
         eq(bids.safetyEscalation, true),
-        sql`(${bids.status} -> 'assembly' -> 'chairsAction') is null`,
-        sql`(${bids.status} -> 'assembly' ->> 'meetingId') is null`,
+        sql`(${bidDocument} -> 'assembly' -> 'chairsAction') is null`,
+        sql`(${bidDocument} -> 'assembly' ->> 'meetingId') is null`,
       ),
     )
     .orderBy(asc(bids.reference));
@@ -169,9 +170,9 @@ export async function awaitingChairsAction(db: Db) {
  */
 export async function recordedMeeting(deps: AppDeps, user: Actor, meetingId: string): Promise<MeetingStatus> {
   if (!canSeeMeetings(user)) throw new ApiError(403, 'forbidden', 'Only the Assembly, finance and the admin see Assembly meetings', { rule: 'role' });
-  const [row] = await deps.db.select({ status: meetings.status }).from(meetings).where(eq(meetings.id, meetingId)).limit(1);
+  const [row] = await deps.db.select({ model: meetings.model, status: meetings.status }).from(meetings).where(eq(meetings.id, meetingId)).limit(1);
   if (!row) throw new ApiError(404, 'not_found', `Meeting ${meetingId} was not found`);
-  return row.status as MeetingStatus;
+  return meetingStatusOf(row);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,14 +221,22 @@ export async function submitForm<S extends z.ZodType>(
   },
 ): Promise<Response> {
   const values = formOf(c);
-  const parsed = options.schema.safeParse(options.read(values));
+  const read = options.read(values);
+  const parsed = options.schema.safeParse(read);
   if (!parsed.success) return options.invalid({ form: options.form, values, ...formErrors(parsed.error, options.fieldFor) });
+  // Text the database cannot store is refused on its field, whatever the form's schema allowed.
+  const bad = findUnstorable(read);
+  if (bad) {
+    const name = (options.fieldFor ?? ((x: string) => x))(bad.join('.'));
+    const message = `The text ${STORABLE_MESSAGE}`;
+    return options.invalid({ form: options.form, values, byField: { [name]: message }, list: [{ field: fieldId(name), message }] });
+  }
   return act(c, options.then, options.success, () => options.run(parsed.data));
 }
 
 /** Text a person must give: what to do when it is missing, and what is too long, in words they can act on. */
 export const given = (what: string, whenMissing: string, max = 5000) =>
-  z.string().trim().min(1, whenMissing).max(max, `${what} must be ${max.toLocaleString('en-GB')} characters or fewer`);
+  z.string().max(max, `${what} must be ${max.toLocaleString('en-GB')} characters or fewer`).trim().min(1, whenMissing);
 
 /** Non-empty lines of a text box: conditions are typed one on each line. */
 export const lines = (text: string) =>

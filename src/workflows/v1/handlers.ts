@@ -2,7 +2,7 @@
 // that refused, which the API maps to HTTP), the system as an actor, and a person's reference.
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import type { Actor, PersonRef } from '../shared.js';
+import type { Actor, PersonRef } from './shared.js';
 
 /** The service itself, as the actor of automatic steps. */
 export const SYSTEM: PersonRef = { id: 'system', name: 'Clinical prioritisation service', organisation: 'NWICB' };

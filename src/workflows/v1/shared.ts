@@ -1,0 +1,516 @@
+// FROZEN: src/shared.ts as it stood when the first-version workflows (bidWorkflow,
+// meetingWorkflow, roundWorkflow) were replaced by the model-based ones. Those workflows still
+// run bids that started before, and replay their recorded histories (test/histories), so what
+// they see at runtime (message names, constants) must never change: edit src/shared.ts instead.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Bid, BidSubmission } from '../../domain/bid.js';
+import type { DurationSpec } from '../../domain/durations.js';
+import type { Profession, Role } from '../../domain/vocabulary.js';
+
+export const DEFAULT_TASK_QUEUE = 'clinical-prioritisation';
+
+export const bidWorkflowId = (reference: string): string => `bid-${reference}`;
+export const meetingWorkflowId = (meetingId: string): string => `meeting-${meetingId}`;
+
+export const BID_STATES = [
+  'SUBMITTED',
+  'INTAKE',
+  'RETURNED',
+  'LAPSED',
+  'HUB_REVIEW',
+  'AWAITING_REVISION',
+  'CLOSED_NOT_SUPPORTED',
+  'SCORING',
+  'AWAITING_ASSEMBLY',
+  'AWAITING_BOARD',
+  'ALLOCATION',
+  'FUNDED',
+  'WAITLISTED',
+  'WITHDRAWN',
+] as const;
+export type BidState = (typeof BID_STATES)[number];
+
+// Search attributes, so bids can be found in the Temporal UI and listed through visibility.
+export const searchAttributes = {
+  state: defineSearchAttributeKey('BidState', SearchAttributeType.KEYWORD),
+  primaryAmbition: defineSearchAttributeKey('BidPrimaryAmbition', SearchAttributeType.KEYWORD),
+  band: defineSearchAttributeKey('BidBand', SearchAttributeType.KEYWORD),
+  leadOrganisation: defineSearchAttributeKey('BidLeadOrganisation', SearchAttributeType.KEYWORD),
+};
+export const ALL_SEARCH_ATTRIBUTES = Object.values(searchAttributes);
+
+/** Who is acting, as the API authenticated them. Workflows check roles and conflicts on it. */
+export interface Actor {
+  id: string;
+  name: string;
+  roles: Role[];
+  organisation: string;
+  profession?: Profession | null;
+}
+
+export const SYSTEM_ACTOR: Actor = { id: 'system', name: 'Clinical prioritisation service', roles: [], organisation: 'ICB' };
+
+
+export const OPEN_BID_STATES = [
+  'SUBMITTED',
+  'INTAKE',
+  'RETURNED',
+  'HUB_REVIEW',
+  'AWAITING_REVISION',
+  'SCORING',
+  'AWAITING_ASSEMBLY',
+  'AWAITING_BOARD',
+  'ALLOCATION',
+  'WAITLISTED',
+] as const satisfies readonly BidState[];
+export const TERMINAL_BID_STATES = ['LAPSED', 'CLOSED_NOT_SUPPORTED', 'FUNDED', 'WITHDRAWN'] as const satisfies readonly BidState[];
+
+/** A person as the workflows record them. */
+export interface PersonRef {
+  id: string;
+  name: string;
+  organisation: string;
+}
+
+/** The lifecycle policy a workflow snapshots when it starts (src/config/policy.ts). */
+export interface PolicySnapshot {
+  id: string;
+  version: string;
+  evaluators: { standard: number; large: number; largeFromPence: number };
+  moderationDivergence: number;
+  maxRevisionCycles: number;
+  maxDeferrals: number;
+  quorum: { minFractionPresent: number; requireChair: boolean; minProfessions: number };
+  deadlines: {
+    hubReview: DurationSpec;
+    returnedLapse: DurationSpec;
+    revision: DurationSpec;
+    chairsAction: DurationSpec;
+    agendaClose: DurationSpec;
+  };
+  reminderFraction: number;
+  /** Start-to-close timeout of one activity attempt. */
+  activityTimeoutMs: number;
+}
+
+export interface Deadline {
+  startedAt: string;
+  remindAt: string;
+  dueAt: string;
+  spec: string;
+}
+
+/** One thing intake found missing, named by the field it concerns. */
+export interface MissingItem {
+  field: string;
+  message: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bid workflow
+
+export interface BidWorkflowInput {
+  /** Payload version: changed shapes bump it, so old histories stay readable. */
+  version: 1;
+  bid: Bid;
+  contentHash: string;
+  submittedBy: Actor;
+}
+
+export interface SubmissionReceipt {
+  reference: string;
+  state: BidState;
+  /** What intake found missing, when the bid was returned. */
+  missing: MissingItem[];
+}
+
+export const REVIEW_STEPS = ['evaluation_design', 'outcome_measures', 'data_availability'] as const;
+export type ReviewStep = (typeof REVIEW_STEPS)[number];
+export const RATING_CRITERIA = ['evidence_quality', 'deliverability', 'quality_and_safety'] as const;
+export type RatingCriterion = (typeof RATING_CRITERIA)[number];
+export const STEP_ASSESSMENTS = ['adequate', 'needs_work', 'inadequate'] as const;
+export type StepAssessment = (typeof STEP_ASSESSMENTS)[number];
+/** A rating 0-5, or null for "not applicable". */
+export type Rating = number | null;
+export type Ratings = Record<RatingCriterion, Rating>;
+
+export interface EvaluatorReview {
+  evaluator: PersonRef;
+  assignedAt: string;
+  assignedBy: string;
+  steps: Partial<Record<ReviewStep, { assessment: StepAssessment; comments: string; at: string }>>;
+  ratings: Partial<Record<RatingCriterion, { rating: Rating; rationale: string; at: string }>>;
+  completed?: { recommendation: 'ready' | 'not_supported'; comments: string; at: string };
+}
+
+export interface ReviewStatus {
+  cycle: number;
+  revisionCycles: number;
+  requiredEvaluators: number;
+  phase: 'review' | 'moderation' | 'done';
+  reviews: EvaluatorReview[];
+  moderation?: {
+    reasons: string[];
+    outcome?: { by: PersonRef; ratings: Ratings; decision: 'ready' | 'not_supported' | 'revisions'; comments: string; at: string };
+  };
+  revisionRequests: { by: PersonRef; comments: string; at: string; cycle: number }[];
+  /** The ratings scoring used: one evaluator's, the mean of two, or the moderated values. */
+  agreedRatings?: Ratings;
+  deadline?: Deadline & { reminded: boolean; breached: boolean };
+}
+
+export interface ScoreSummary {
+  eventId: string;
+  benefitScore: number;
+  band: string;
+  bandLabel: string;
+  bandAdvice: string;
+  flags: { mustFund: boolean; safetyEscalation: boolean; valueJustificationRequired: boolean; valueNoted: boolean };
+  delegation: 'assembly' | 'finance_confirmation' | 'board';
+  ruleSet: { id: string; version: string; hash: string };
+  scoredAt: string;
+}
+
+export type AssemblyOutcome = 'supported' | 'supported_with_conditions' | 'deferred' | 'not_supported';
+export type RatificationOutcome = 'ratified' | 'not_ratified' | 'deferred';
+
+export interface VoteTally {
+  support: number;
+  notSupport: number;
+  abstain: number;
+}
+
+export interface QuorumReport {
+  quorate: boolean;
+  votingMembership: number;
+  required: number;
+  eligiblePresent: number;
+  chairPresent: boolean;
+  professions: string[];
+  /** Why it is not quorate, in plain words. */
+  shortfalls: string[];
+}
+
+export interface AssemblyDecision {
+  meetingId: string;
+  meetingTitle: string;
+  itemId: string;
+  purpose: 'decision' | 'ratification';
+  outcome: AssemblyOutcome | RatificationOutcome;
+  conditions: string[];
+  reason: string;
+  decidedBy: PersonRef;
+  decidedAt: string;
+  votes: VoteTally;
+  quorum: QuorumReport;
+}
+
+export interface ChairsAction {
+  by: PersonRef;
+  outcome: 'supported' | 'supported_with_conditions' | 'not_supported';
+  conditions: string[];
+  reason: string;
+  at: string;
+}
+
+export interface AssemblyStatus {
+  meetingId?: string;
+  meetingTitle?: string;
+  deferrals: number;
+  decisions: AssemblyDecision[];
+  chairsAction?: ChairsAction;
+  ratification?: 'pending' | 'ratified' | 'not_ratified';
+  chairsActionDeadline?: Deadline & { reminded: boolean; breached: boolean };
+}
+
+export interface Interest {
+  person: PersonRef;
+  nature: string;
+  at: string;
+  where: 'bid' | 'meeting';
+}
+
+export const BID_ACTIONS = [
+  'resubmit',
+  'withdraw',
+  'takeReview',
+  'assignReview',
+  'recordReviewStep',
+  'recordRating',
+  'completeReview',
+  'requestRevisions',
+  'moderate',
+  'declareInterest',
+  'chairsAction',
+  'recordBoardDecision',
+  'rescore',
+] as const;
+export type BidAction = (typeof BID_ACTIONS)[number];
+
+export interface BidStatus {
+  reference: string;
+  state: BidState;
+  title: string;
+  leadOrganisation: string;
+  partnerOrganisations: string[];
+  /** What the bid waits for, in plain words. */
+  waitingFor: string;
+  missing: MissingItem[];
+  returnedAt?: string;
+  lapseDeadline?: Deadline;
+  revisionDeadline?: Deadline;
+  review?: ReviewStatus;
+  score?: ScoreSummary;
+  assembly: AssemblyStatus;
+  board?: { approved: boolean; minuteReference: string; reason: string; by: PersonRef; at: string };
+  /** The funding round holding the bid, its provisional place, and what finance confirmed. */
+  allocation?: {
+    roundId: string;
+    roundTitle: string;
+    financialYear: string;
+    provisional?: AllocationPlace & { version: number };
+    confirmed?: AllocationPlace & { version: number; by: PersonRef; at: string };
+  };
+  interests: Interest[];
+  withdrawn?: { by: PersonRef; reason: string; at: string };
+  /** What each role may do next, given the state (a person may still be refused for a conflict). */
+  nextActions: Partial<Record<Role, BidAction[]>>;
+  policy: { id: string; version: string };
+  ruleSetVersion?: string;
+}
+
+interface Acting {
+  actor: Actor;
+}
+
+export const resubmitUpdate = defineUpdate<SubmissionReceipt, [Acting & { bid: BidSubmission; contentHash: string }]>('resubmit');
+export const withdrawUpdate = defineUpdate<BidStatus, [Acting & { reason: string }]>('withdraw');
+export const takeReviewUpdate = defineUpdate<BidStatus, [Acting]>('takeReview');
+export const assignReviewUpdate = defineUpdate<BidStatus, [Acting & { evaluator: Actor; replaces?: string }]>('assignReview');
+export const recordReviewStepUpdate = defineUpdate<BidStatus, [Acting & { step: ReviewStep; assessment: StepAssessment; comments: string }]>(
+  'recordReviewStep',
+);
+export const recordRatingUpdate = defineUpdate<BidStatus, [Acting & { criterion: RatingCriterion; rating: Rating; rationale: string }]>(
+  'recordRating',
+);
+export const completeReviewUpdate = defineUpdate<BidStatus, [Acting & { recommendation: 'ready' | 'not_supported'; comments: string }]>(
+  'completeReview',
+);
+export const requestRevisionsUpdate = defineUpdate<BidStatus, [Acting & { comments: string }]>('requestRevisions');
+export const moderateUpdate = defineUpdate<
+  BidStatus,
+  [Acting & { ratings: Ratings; decision: 'ready' | 'not_supported' | 'revisions'; comments: string }]
+>('moderate');
+export const declareInterestUpdate = defineUpdate<BidStatus, [Acting & { nature: string }]>('declareInterest');
+export const chairsActionUpdate = defineUpdate<BidStatus, [Acting & Omit<ChairsAction, 'by' | 'at'>]>('chairsAction');
+export const recordBoardDecisionUpdate = defineUpdate<BidStatus, [Acting & { approved: boolean; minuteReference: string; reason: string }]>(
+  'recordBoardDecision',
+);
+export const rescoreUpdate = defineUpdate<BidStatus, [Acting & { ruleSet?: { id: string; version: string }; reason: string }]>('rescore');
+
+/** What a bid tells a meeting that puts it on its agenda. */
+export interface AgendaPlacement {
+  reference: string;
+  title: string;
+  purpose: 'decision' | 'ratification';
+  leadOrganisation: string;
+  partnerOrganisations: string[];
+  interests: Interest[];
+  band: string | null;
+  benefitScore: number | null;
+  totalPence: number;
+  delegation: string | null;
+  deferrals: number;
+  safetyEscalation: boolean;
+  mustFund: boolean;
+  chairsAction?: ChairsAction;
+}
+export const placeOnAgendaUpdate = defineUpdate<AgendaPlacement, [{ meetingId: string; meetingTitle: string; purpose: 'decision' | 'ratification' }]>(
+  'placeOnAgenda',
+);
+export const assemblyDecisionSignal = defineSignal<[AssemblyDecision]>('assemblyDecision');
+export const removedFromAgendaSignal = defineSignal<[{ meetingId: string; reason: string }]>('removedFromAgenda');
+export const meetingInterestSignal = defineSignal<[{ meetingId: string; person: PersonRef; nature: string }]>('meetingInterest');
+
+export const statusQuery = defineQuery<BidStatus>('status');
+/** What this person may do next on this bid: the validators' own answer. */
+export const allowedActionsQuery = defineQuery<BidAction[], [Actor]>('allowedActions');
+/** Internal: used by the API to answer a duplicate submission. */
+export const submissionReceiptUpdate = defineUpdate<SubmissionReceipt, [{ contentHash: string }]>('submissionReceipt');
+
+// ---------------------------------------------------------------------------------------------
+// The Assembly meeting workflow
+
+export interface MeetingWorkflowInput {
+  version: 1;
+  meetingId: string;
+  title: string;
+  scheduledFor: string;
+  agendaClosesAt: string;
+  createdBy: Actor;
+}
+
+export const MEETING_STATES = ['SCHEDULED', 'AGENDA_CLOSED', 'OPEN', 'CLOSED', 'CANCELLED'] as const;
+export type MeetingState = (typeof MEETING_STATES)[number];
+
+export interface Member {
+  id: string;
+  name: string;
+  organisation: string;
+  profession: Profession | null;
+  roles: Role[];
+}
+
+export type Vote = 'support' | 'not_support' | 'abstain';
+
+export interface AgendaItem extends AgendaPlacement {
+  itemId: string;
+  position: number;
+  votes: Record<string, Vote>;
+  meetingInterests: Interest[];
+  decision?: AssemblyDecision;
+  withdrawn?: boolean;
+}
+
+export interface MeetingStatus {
+  meetingId: string;
+  title: string;
+  state: MeetingState;
+  scheduledFor: string;
+  agendaClosesAt: string;
+  members: Member[];
+  present: string[];
+  items: (AgendaItem & { quorum: QuorumReport; conflicted: string[]; tally: VoteTally })[];
+  openedAt?: string;
+  closedAt?: string;
+  cancelled?: { by: PersonRef; reason: string; at: string };
+  policy: { id: string; version: string };
+}
+
+export const MEETING_ACTIONS = [
+  'closeAgenda',
+  'openMeeting',
+  'recordAttendance',
+  'declareMeetingInterest',
+  'castVote',
+  'recordDecision',
+  'closeMeeting',
+  'cancelMeeting',
+] as const;
+export type MeetingAction = (typeof MEETING_ACTIONS)[number];
+
+export const closeAgendaUpdate = defineUpdate<MeetingStatus, [Acting]>('closeAgenda');
+export const openMeetingUpdate = defineUpdate<MeetingStatus, [Acting]>('openMeeting');
+export const recordAttendanceUpdate = defineUpdate<MeetingStatus, [Acting & { present: string[] }]>('recordAttendance');
+export const declareMeetingInterestUpdate = defineUpdate<MeetingStatus, [Acting & { itemId: string; nature: string }]>('declareMeetingInterest');
+export const castVoteUpdate = defineUpdate<MeetingStatus, [Acting & { itemId: string; vote: Vote }]>('castVote');
+export const recordDecisionUpdate = defineUpdate<
+  MeetingStatus,
+  [Acting & { itemId: string; outcome: AssemblyOutcome | RatificationOutcome; conditions: string[]; reason: string }]
+>('recordDecision');
+export const closeMeetingUpdate = defineUpdate<MeetingStatus, [Acting]>('closeMeeting');
+export const cancelMeetingUpdate = defineUpdate<MeetingStatus, [Acting & { reason: string }]>('cancelMeeting');
+export const itemWithdrawnSignal = defineSignal<[{ reference: string }]>('itemWithdrawn');
+export const bidInterestSignal = defineSignal<[{ reference: string; person: PersonRef; nature: string }]>('bidInterest');
+export const meetingStatusQuery = defineQuery<MeetingStatus>('meetingStatus');
+export const meetingAllowedActionsQuery = defineQuery<MeetingAction[], [Actor, string | undefined]>('meetingAllowedActions');
+
+// ---------------------------------------------------------------------------------------------
+// Funding rounds
+
+export const roundWorkflowId = (roundId: string): string => `round-${roundId}`;
+
+export interface SubEnvelopeInput {
+  id: string;
+  dimension: 'ambition' | 'place';
+  key: string;
+  label: string;
+  envelopePence: number;
+}
+
+export interface RoundWorkflowInput {
+  version: 1;
+  roundId: string;
+  title: string;
+  financialYear: string;
+  envelopePence: number;
+  subEnvelopes: SubEnvelopeInput[];
+  opensAt: string;
+  closesAt: string;
+  createdBy: Actor;
+}
+
+export const ROUND_STATES = ['OPEN', 'PROPOSED', 'CONFIRMED', 'CANCELLED'] as const;
+export type RoundState = (typeof ROUND_STATES)[number];
+
+/** One bid's place in a proposed or confirmed allocation. */
+export interface AllocationPlace {
+  reference: string;
+  outcome: 'funded' | 'waitlisted';
+  rank: number;
+  reason: string;
+}
+
+/** What a round's workflow keeps of an allocation; the full result is in round_allocations. */
+export interface AllocationSummary {
+  version: number;
+  runAt: string;
+  runBy: PersonRef;
+  reason: string;
+  places: AllocationPlace[];
+  cutLine: { rank: number; reference: string; envelopeId: string; leftPence: number } | null;
+  envelopes: { id: string; label: string; envelopePence: number; committedBeforePence: number; allocatedPence: number; leftPence: number }[];
+  mustFundOverrun: { overallPence: number; bySubEnvelope: Record<string, number> } | null;
+}
+
+export interface RoundStatus {
+  roundId: string;
+  title: string;
+  financialYear: string;
+  envelopePence: number;
+  subEnvelopes: SubEnvelopeInput[];
+  opensAt: string;
+  closesAt: string;
+  state: RoundState;
+  proposal?: AllocationSummary;
+  confirmed?: { version: number; by: PersonRef; at: string };
+  cancelled?: { by: PersonRef; reason: string; at: string };
+  /** Allocations run so far, newest last: version, when, why. */
+  history: { version: number; runAt: string; runBy: string; reason: string; funded: number; waitlisted: number }[];
+}
+
+export const ROUND_ACTIONS = ['runAllocation', 'confirmAllocation', 'cancelRound'] as const;
+export type RoundAction = (typeof ROUND_ACTIONS)[number];
+
+export const runAllocationUpdate = defineUpdate<RoundStatus, [Acting & { reason: string }]>('runAllocation');
+/** `version` is the proposal finance reviewed: a newer one (after a withdrawal) must be reviewed first. */
+export const confirmAllocationUpdate = defineUpdate<RoundStatus, [Acting & { version: number }]>('confirmAllocation');
+export const cancelRoundUpdate = defineUpdate<RoundStatus, [Acting & { reason: string }]>('cancelRound');
+export const roundStatusQuery = defineQuery<RoundStatus>('roundStatus');
+export const roundAllowedActionsQuery = defineQuery<RoundAction[], [Actor]>('roundAllowedActions');
+/** From a bid withdrawn while a proposal holds it: the round reruns its allocation. */
+export const roundBidWithdrawnSignal = defineSignal<[{ reference: string }]>('roundBidWithdrawn');
+
+/** From a round to a bid: where the proposal puts it, and then what finance confirmed. */
+export interface AllocationNotice {
+  roundId: string;
+  roundTitle: string;
+  financialYear: string;
+  version: number;
+  place: AllocationPlace;
+}
+export const allocationProposedSignal = defineSignal<[AllocationNotice]>('allocationProposed');
+export const allocationConfirmedSignal = defineSignal<[AllocationNotice & { confirmedBy: PersonRef }]>('allocationConfirmed');
+/** From a round that was cancelled, or reran without this bid: it is no longer held by it. */
+export const allocationReleasedSignal = defineSignal<[{ roundId: string; reason: string }]>('allocationReleased');
+
+/** Failure types that workflow validators and activities use; the API maps them to HTTP. */
+export const RefusalType = {
+  wrongState: 'WrongState',
+  forbidden: 'Forbidden',
+  conflictOfInterest: 'ConflictOfInterest',
+  invalid: 'InvalidAction',
+  referenceInUse: 'ReferenceInUse',
+} as const;
+export type RefusalType = (typeof RefusalType)[keyof typeof RefusalType];
