@@ -39,11 +39,11 @@ export interface CommitInput {
   model?: Json;
   /** Otherwise what changed since `version - 1`. */
   changes?: Change[];
-  /** The read model's columns. */
+  /** The read model's columns: all of them with a whole model, else those that changed. */
   summary: Record<string, unknown>;
   events: TrailEventInput[];
-  /** Events that also belong on another stream: an agenda item's on its bid's trail. */
-  alsoOn: { streamType: 'bid'; streamId: string; event: TrailEventInput }[];
+  /** Events (by index) that also belong on another stream: an agenda item's on its bid's trail, id suffixed `:<stream>`. */
+  alsoOn: { streamType: 'bid'; streamId: string; of: number }[];
   notices: NotificationInput[];
   extras?: CommitExtras;
   updatedAt: string;
@@ -133,10 +133,10 @@ function chain(input: CommitInput, heads: Map<string, Head>): EventRow[] {
     });
   };
   // Events in the order the workflow made them; an item's event goes on its bid's trail beside it.
-  for (const e of input.events) {
+  input.events.forEach((e, i) => {
     add(input.streamType, input.streamId, e);
-    for (const other of input.alsoOn.filter((o) => o.event.eventId.startsWith(`${e.eventId}:`))) add(other.streamType, other.streamId, other.event);
-  }
+    for (const other of input.alsoOn.filter((o) => o.of === i)) add(other.streamType, other.streamId, { ...e, eventId: `${e.eventId}:${other.streamId}` });
+  });
   return rows;
 }
 
@@ -177,7 +177,9 @@ function projection(input: CommitInput): SQL {
   const table = TABLE[input.streamType];
   const key = KEY[input.streamType];
   const row: Record<string, unknown> = { updated_at: input.updatedAt, projection_version: input.version };
-  for (const [field, column] of Object.entries(COLUMNS[input.streamType])) row[column] = input.summary[field] ?? null;
+  for (const [field, column] of Object.entries(COLUMNS[input.streamType])) {
+    if (field in input.summary) row[column] = input.summary[field] ?? null;
+  }
   if (input.extras?.bid) Object.assign(row, bidContent(input.extras.bid));
   const settable = Object.keys(row);
 

@@ -17,7 +17,7 @@ import type { CommitInput, CommitResult } from '../activities/recorder.js';
 import type { NotificationInput } from '../activities/lifecycle.js';
 import type { TrailEventInput } from '../domain/trail.js';
 import type { Refusal } from '../model/actions.js';
-import { diff, type Json } from '../model/changes.js';
+import { diff, jsonEqual, type Json } from '../model/changes.js';
 import type { Effect, PendingEvent, Step } from '../model/step.js';
 
 /** What a workflow carries over continue-as-new besides its model. */
@@ -96,6 +96,13 @@ export function machine<M extends object>(options: MachineOptions<M>): Machine<M
   let queue: Promise<unknown> = Promise.resolve();
   /** The model of the step whose commit is in flight. */
   let committing: M | null = null;
+  /** The read model's columns as last committed: a commit sends only those that changed. */
+  let summarised: Record<string, unknown> | null = stored ? options.summary(stored) : null;
+  const changedSummary = (m: M): Record<string, unknown> => {
+    const current = options.summary(m);
+    const last = summarised;
+    return last ? Object.fromEntries(Object.entries(current).filter(([k, v]) => !jsonEqual(v, last[k]))) : current;
+  };
 
   const trailEvent = (e: PendingEvent, n: number, at: string, m: M): TrailEventInput => ({
     eventId: `${workflowId}#${n}`,
@@ -114,9 +121,8 @@ export function machine<M extends object>(options: MachineOptions<M>): Machine<M
     const events: TrailEventInput[] = [];
     const alsoOn: CommitInput['alsoOn'] = [];
     s.events.forEach((e, i) => {
-      const event = trailEvent(e, state.events + i + 1, at, s.model);
-      events.push(event);
-      if (e.alsoOn) alsoOn.push({ ...e.alsoOn, event: { ...event, eventId: `${event.eventId}:${e.alsoOn.streamId}` } });
+      events.push(trailEvent(e, state.events + i + 1, at, s.model));
+      if (e.alsoOn) alsoOn.push({ ...e.alsoOn, of: i });
     });
     const notices: NotificationInput[] = s.notices.map((n, i) => ({
       id: `${workflowId}#n${state.notices + i + 1}`,
@@ -135,14 +141,14 @@ export function machine<M extends object>(options: MachineOptions<M>): Machine<M
       streamType: options.streamType,
       streamId: options.streamId,
       version,
-      summary: options.summary(s.model),
+      summary: changedSummary(s.model),
       events,
       alsoOn,
       notices,
       extras: options.extras?.(stored, s.model),
       updatedAt: at,
     };
-    const full = { ...base, model: s.model as unknown as Json, extras: options.extras?.(null, s.model) };
+    const full = { ...base, model: s.model as unknown as Json, summary: options.summary(s.model), extras: options.extras?.(null, s.model) };
     committing = s.model;
     try {
       const result = await options.commit(stored ? { ...base, changes: diff(stored as unknown as Json, s.model as unknown as Json) } : full);
@@ -152,6 +158,7 @@ export function machine<M extends object>(options: MachineOptions<M>): Machine<M
       committing = null;
     }
     state = { version, events: state.events + events.length, notices: state.notices + notices.length };
+    summarised = options.summary(s.model);
     stored = s.model;
     model = s.model;
   };
