@@ -1,15 +1,17 @@
 // Reaches Temporal: the cluster at TEMPORAL_ADDRESS, or else a local dev server this process
 // starts (the `temporal` CLI from TEMPORAL_CLI_PATH, PATH or the project's cache, else the SDK's
 // own download), keeping its state in the data folder so bids survive a restart.
-import { access, constants, mkdir } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import protos from '@temporalio/proto';
 import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server.js';
-import { ConfigError, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../shared.js';
+import { cachedToolPath, findGoTool, projectCacheDir, type GoTool } from './go-tools.js';
+
+export { projectCacheDir };
 
 /** The CLI version scripts/install-temporal-cli.sh builds. */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
@@ -25,35 +27,23 @@ export interface TemporalRuntime {
   close(): Promise<void>;
 }
 
-export function projectCacheDir(): string {
-  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'clinical-prioritisation');
-}
+/** The CLI as scripts/install-temporal-cli.sh builds and caches it. */
+export const TEMPORAL_CLI: GoTool = {
+  name: 'temporal-cli',
+  version: TEMPORAL_CLI_VERSION,
+  binary: 'temporal',
+  envVar: 'TEMPORAL_CLI_PATH',
+  installScript: 'scripts/install-temporal-cli.sh',
+  npmScript: 'temporal:install',
+};
 
 export function cachedCliPath(): string {
-  return path.join(projectCacheDir(), `temporal-cli-${TEMPORAL_CLI_VERSION}`, 'temporal');
-}
-
-async function isExecutable(file: string): Promise<boolean> {
-  try {
-    await access(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  return cachedToolPath(TEMPORAL_CLI);
 }
 
 /** The `temporal` binary to run, or undefined to let the SDK download its own. */
 export async function findTemporalCli(cliPath: string | undefined = process.env.TEMPORAL_CLI_PATH): Promise<string | undefined> {
-  if (cliPath) {
-    if (await isExecutable(cliPath)) return path.resolve(cliPath);
-    throw new ConfigError([`TEMPORAL_CLI_PATH: ${cliPath} is not an executable file`]);
-  }
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, 'temporal');
-    if (await isExecutable(candidate)) return candidate;
-  }
-  const cached = cachedCliPath();
-  return (await isExecutable(cached)) ? cached : undefined;
+  return findGoTool(TEMPORAL_CLI, cliPath);
 }
 
 export async function devServerExecutable(cliPath?: string): Promise<{ executable: EphemeralServerExecutable; description: string }> {
