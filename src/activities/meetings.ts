@@ -41,38 +41,41 @@ export function createMeetingActivities({ db, temporal }: { db: Db; temporal?: {
 
     /**
      * Puts every bid that waits for the Assembly on this meeting's agenda, in agenda order.
-     * Each bid's workflow validates its own placement; the update id makes a retry harmless.
+     * Each bid's workflow validates its own placement, ten at a time. A retried attempt asks the
+     * bids it placed already again, and they answer as before.
      */
     async prepareAgenda({ meetingId, meetingTitle }: { meetingId: string; meetingTitle: string }): Promise<AgendaPlacement[]> {
       if (!temporal) throw new Error('prepareAgenda needs a Temporal client');
-      const notOnAgenda = sql`(${bidDocument} -> 'assembly' ->> 'meetingId') is null`;
+      const free = sql`coalesce(${bidDocument} -> 'assembly' ->> 'meetingId', ${meetingId}) = ${meetingId}`;
       const ratifications = await db
         .select({ reference: bids.reference })
         .from(bids)
-        .where(and(notOnAgenda, sql`${bidDocument} -> 'assembly' ->> 'ratification' = 'pending'`))
+        .where(and(free, sql`${bidDocument} -> 'assembly' ->> 'ratification' = 'pending'`))
         .orderBy(asc(bids.reference));
       const decisions = await db
         .select({ reference: bids.reference })
         .from(bids)
-        .where(and(eq(bids.state, 'AWAITING_ASSEMBLY'), notOnAgenda, isNull(sql`${bidDocument} -> 'assembly' -> 'chairsAction'`)))
+        .where(and(eq(bids.state, 'AWAITING_ASSEMBLY'), free, isNull(sql`${bidDocument} -> 'assembly' -> 'chairsAction'`)))
         .orderBy(BAND_ORDER, sql`${bids.benefitScore} desc nulls last`, asc(bids.reference));
 
-      const placed: AgendaPlacement[] = [];
       const candidates = [
         ...ratifications.map((r) => ({ ...r, purpose: 'ratification' as const })),
         ...decisions.map((r) => ({ ...r, purpose: 'decision' as const })),
       ];
-      for (const { reference, purpose } of candidates) {
+      const place = async ({ reference, purpose }: (typeof candidates)[number]): Promise<AgendaPlacement | null> => {
         try {
-          placed.push(
-            await temporal.client.workflow.getHandle(bidWorkflowId(reference)).executeUpdate(placeOnAgendaUpdate, {
-              args: [{ meetingId, meetingTitle, purpose }],
-              updateId: `agenda:${meetingId}:${reference}:${purpose}`,
-            }),
-          );
+          return await temporal.client.workflow.getHandle(bidWorkflowId(reference)).executeUpdate(placeOnAgendaUpdate, {
+            args: [{ meetingId, meetingTitle, purpose }],
+            updateId: `agenda:${meetingId}:${reference}:${purpose}`,
+          });
         } catch {
           // The bid moved on (withdrawn, decided by chair's action, on another agenda): not this meeting's.
+          return null;
         }
+      };
+      const placed: AgendaPlacement[] = [];
+      for (let i = 0; i < candidates.length; i += 10) {
+        for (const p of await Promise.all(candidates.slice(i, i + 10).map(place))) if (p) placed.push(p);
       }
       return placed;
     },

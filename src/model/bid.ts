@@ -363,6 +363,8 @@ const rules: { [A in BidTableAction]: Rule<A> } = {
     states: ALL_STATES,
     inState: 'be placed on an agenda',
     guard: (m, _who, args) => {
+      // The same meeting placing it again (its agenda activity retried) gets the same answer.
+      if (args && m.assembly.meetingId === args.meetingId) return null;
       if (m.assembly.meetingId) return wrongState(`Already on the agenda of ${m.assembly.meetingTitle ?? m.assembly.meetingId}`);
       if (args?.purpose === 'ratification') {
         return m.assembly.ratification !== 'pending' ? wrongState("No chair's action waits for ratification") : null;
@@ -727,6 +729,7 @@ export function chairsActionTaken(m: BidModel, actor: Actor, { outcome, conditio
 }
 
 export function placedOnAgenda(m: BidModel, { meetingId, meetingTitle, purpose }: BidActionArgs['placeOnAgenda']): Step<BidModel> {
+  if (m.assembly.meetingId === meetingId) return step(m);
   const next: BidModel = { ...m, assembly: { ...m.assembly, meetingId, meetingTitle } };
   return step(next, [ev(m, SYSTEM, 'system', 'assembly.placed_on_agenda', { meetingId, meetingTitle, purpose })]);
 }

@@ -73,7 +73,9 @@ export async function startSystem(config: Config, options: SystemOptions, logger
     ]);
   }
   try {
-    const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+    // A worker's activities each hold a connection while they run: its pool is at least that large.
+    const poolSize = options.worker ? Math.max(config.DATABASE_POOL_SIZE, config.WORKER_MAX_CONCURRENT_ACTIVITIES) : config.DATABASE_POOL_SIZE;
+    const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize });
     stack.push({ name: `the database (${database.kind})`, stop: () => database.close() });
     await migrateDatabase(database, config.DATABASE_URL);
     await seedReferenceData(database.db);

@@ -34,5 +34,9 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: workflowsPath() }),
     // Bids wait for weeks; a drained shutdown lets in-flight activities finish first.
     shutdownGraceTime: '10 seconds',
+    // Open bids wait, mostly idle: keeping only so many in memory keeps the worker's memory flat
+    // however many are open; one evicted is replayed from its (small) history when it wakes.
+    maxCachedWorkflows: setup.deps.config.WORKER_MAX_CACHED_WORKFLOWS,
+    maxConcurrentActivityTaskExecutions: setup.deps.config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   });
 }

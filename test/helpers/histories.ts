@@ -43,3 +43,22 @@ export async function loadHistories(): Promise<RecordedHistory[]> {
   }
   return out;
 }
+
+/** Every run of a workflow, first to last, following continue-as-new: its events and encoded size. */
+export async function historyOfAllRuns(client: Client, workflowId: string, firstRunId: string): Promise<{ runs: number; events: number; bytes: number; largestRunBytes: number }> {
+  let runId: string | undefined = firstRunId;
+  let runs = 0;
+  let events = 0;
+  let bytes = 0;
+  let largestRunBytes = 0;
+  while (runId) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const size = History.encode(history).finish().length;
+    runs += 1;
+    events += history.events?.length ?? 0;
+    bytes += size;
+    largestRunBytes = Math.max(largestRunBytes, size);
+    runId = history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+  return { runs, events, bytes, largestRunBytes };
+}
