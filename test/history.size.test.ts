@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../src/db/client.js';
 import { verifyStream } from '../src/activities/trail.js';
 import { submitBid, type ServiceDeps } from '../src/services/bids.js';
+import { sendUpdate } from '../src/services/updates.js';
 import { castVoteUpdate, closeMeetingUpdate, openMeetingUpdate, recordAttendanceUpdate, recordDecisionUpdate, recordReviewStepUpdate, type Actor } from '../src/shared.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { historyOfAllRuns } from './helpers/histories.js';
@@ -50,13 +51,13 @@ describe('history size', () => {
     // Each member votes on every item, all ten at once, as in the room.
     await Promise.all(
       MEMBERS.map(async (id) => {
-        for (const item of agenda.items) await m.executeUpdate(castVoteUpdate, { args: [{ actor: actor(id), itemId: item.itemId, vote: 'support' }] });
+        for (const item of agenda.items) await sendUpdate(m, castVoteUpdate, { actor: actor(id), itemId: item.itemId, vote: 'support' });
       }),
     );
     for (const item of agenda.items) {
-      await m.executeUpdate(recordDecisionUpdate, { args: [{ actor: chair, itemId: item.itemId, outcome: 'supported', conditions: [], reason: 'Supported unanimously' }] });
+      await sendUpdate(m, recordDecisionUpdate, { actor: chair, itemId: item.itemId, outcome: 'supported', conditions: [], reason: 'Supported unanimously' });
     }
-    await m.executeUpdate(closeMeetingUpdate, { args: [{ actor: chair }] });
+    await sendUpdate(m, closeMeetingUpdate, { actor: chair });
     expect(await m.result()).toBe('CLOSED');
 
     const history = await historyOfAllRuns(ctx.client, m.workflowId, firstExecutionRunId);
@@ -108,7 +109,7 @@ describe('continue-as-new', () => {
     const h = bidHandle(ctx, reference);
     const firstRunId = (await h.describe()).runId;
     for (let n = 1; n <= 40; n += 1) {
-      await h.executeUpdate(recordReviewStepUpdate, { args: [{ actor: actor(evaluatorId), step: 'evaluation_design', assessment: 'needs_work', comments: `Draft ${n}` }] });
+      await sendUpdate(h, recordReviewStepUpdate, { actor: actor(evaluatorId), step: 'evaluation_design', assessment: 'needs_work', comments: `Draft ${n}` });
     }
     await review(ctx, reference, evaluatorId);
     const scored = await waitForBid(ctx, reference, (b) => b.state === 'AWAITING_ASSEMBLY', 'the Assembly');

@@ -50,7 +50,8 @@ describe('text the database cannot store', () => {
 
   it('refuses it in a query and a path too, with 400, never 500', async () => {
     expect((await ctx.api('claire.dawson', '/bids?q=%00')).status).toBe(400);
-    expect((await ctx.api('ian.thompson', '/admin/users/%00')).status).toBe(400);
+    expect((await ctx.api('ian.thompson', '/admin/users/%00/tokens')).status).toBe(400);
+    expect((await ctx.api('claire.dawson', '/trail?reference=%00')).status).toBe(400);
   });
 
   it('leaves the bid where it was when the workflow is sent what the database cannot store', async () => {

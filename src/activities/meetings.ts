@@ -1,5 +1,6 @@
 // Activities of the Assembly meeting: its membership, its agenda (each bid placed through its
 // own workflow's validated update) and its trail and read model.
+import { sendUpdate } from '../services/updates.js';
 import type { Client } from '@temporalio/client';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
@@ -64,10 +65,7 @@ export function createMeetingActivities({ db, temporal }: { db: Db; temporal?: {
       ];
       const place = async ({ reference, purpose }: (typeof candidates)[number]): Promise<AgendaPlacement | null> => {
         try {
-          return await temporal.client.workflow.getHandle(bidWorkflowId(reference)).executeUpdate(placeOnAgendaUpdate, {
-            args: [{ meetingId, meetingTitle, purpose }],
-            updateId: `agenda:${meetingId}:${reference}:${purpose}`,
-          });
+          return await sendUpdate(temporal.client.workflow.getHandle(bidWorkflowId(reference)), placeOnAgendaUpdate, { meetingId, meetingTitle, purpose }, `agenda:${meetingId}:${reference}:${purpose}`);
         } catch {
           // The bid moved on (withdrawn, decided by chair's action, on another agenda): not this meeting's.
           return null;

@@ -276,14 +276,17 @@ function statement(input: CommitInput, rows: EventRow[]): SQL {
       coalesce((select json_agg(id) from note), '[]'::json) as noticed`;
 }
 
-const pgCode = (error: unknown): string | undefined => {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-};
+/** The PostgreSQL error under whatever wraps it (drizzle wraps the driver's in `cause`). */
+function pgError(error: unknown): { code?: string; constraint_name?: string; constraint?: string; message: string } | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth += 1) {
+    if (typeof e.code === 'string') return e as never;
+  }
+  return undefined;
+}
+const pgCode = (error: unknown): string | undefined => pgError(error)?.code;
 const constraintOf = (error: unknown): string => {
-  const e = error as { constraint_name?: unknown; constraint?: unknown };
-  const name = e.constraint_name ?? e.constraint;
-  return typeof name === 'string' ? name : '';
+  const e = pgError(error);
+  return e?.constraint_name ?? e?.constraint ?? '';
 };
 
 /**
@@ -295,7 +298,7 @@ function classify(error: unknown): unknown {
   if (code && (code.startsWith('22') || code === '23502' || code === '23514')) {
     return ApplicationFailure.create({
       type: 'Unstorable',
-      message: `The database cannot store this: ${(error as Error).message}`,
+      message: `The database cannot store this: ${pgError(error)?.message ?? (error as Error).message}`,
       nonRetryable: true,
       details: [{ sqlstate: code }],
     });

@@ -1,5 +1,6 @@
 // Bid commands and reads shared by the API and the web pages: allocate a reference, start the
 // bid's workflow (idempotently), read a bid back.
+import { sendUpdate } from './updates.js';
 import { acting, toActor } from './auth.js';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -289,7 +290,7 @@ export async function allowedBidActions(deps: ServiceDeps, user: Actor, referenc
 /** Runs a human action on a bid: the workflow's validator accepts it, or says why not. */
 export async function runBidAction<Ret, Args>(deps: ServiceDeps, reference: string, definition: UpdateDefinition<Ret, [Args]>, args: Args): Promise<Ret> {
   try {
-    return await deps.temporal.client.workflow.getHandle(bidWorkflowId(reference)).executeUpdate(definition, { args: [acting(args)] });
+    return await sendUpdate(deps.temporal.client.workflow.getHandle(bidWorkflowId(reference)), definition, acting(args));
   } catch (error) {
     throw refusalToApiError(error, `Bid ${reference}`);
   }

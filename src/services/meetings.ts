@@ -1,5 +1,6 @@
 // Assembly meetings for the API and the web pages: schedule one (its workflow), list and read
 // them, and run the members' and the chair's actions through the meeting's workflow.
+import { sendUpdate } from './updates.js';
 import { acting, toActor } from './auth.js';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -126,7 +127,7 @@ export async function getMeeting(deps: MeetingDeps, user: Actor, meetingId: stri
 /** Runs an action through the meeting's workflow, and answers with the meeting as recorded. */
 export async function runMeetingAction<Ret, Args>(deps: MeetingDeps, meetingId: string, definition: UpdateDefinition<Ret, [Args]>, args: Args): Promise<MeetingStatus> {
   try {
-    await deps.temporal.client.workflow.getHandle(meetingWorkflowId(meetingId)).executeUpdate(definition, { args: [acting(args)] });
+    await sendUpdate(deps.temporal.client.workflow.getHandle(meetingWorkflowId(meetingId)), definition, acting(args));
   } catch (error) {
     throw refusalToApiError(error, `Meeting ${meetingId}`);
   }

@@ -1,5 +1,6 @@
 // Funding rounds for the API and the web pages: open one (its workflow), read it with its latest
 // allocation, run, confirm or cancel it through the workflow, and what-if runs that change nothing.
+import { sendUpdate } from './updates.js';
 import { acting, toActor } from './auth.js';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -126,7 +127,7 @@ export async function getRound(deps: ServiceDeps, user: Actor, roundId: string) 
 /** Runs an action through the round's workflow, and answers with the round as recorded. */
 export async function runRoundAction<Ret, Args>(deps: ServiceDeps, roundId: string, definition: UpdateDefinition<Ret, [Args]>, args: Args): Promise<RoundStatus> {
   try {
-    await deps.temporal.client.workflow.getHandle(roundWorkflowId(roundId)).executeUpdate(definition, { args: [acting(args)] });
+    await sendUpdate(deps.temporal.client.workflow.getHandle(roundWorkflowId(roundId)), definition, acting(args));
   } catch (error) {
     throw refusalToApiError(error, `Funding round ${roundId}`);
   }

@@ -8,6 +8,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   allHandlersFinished,
+  currentUpdateInfo,
   log,
   setHandler,
   workflowInfo,
@@ -30,6 +31,15 @@ export interface RecorderState {
 }
 
 export const FRESH: RecorderState = { version: 0, events: 0, notices: 0 };
+
+/**
+ * Temporal takes at most 2,000 distinct Updates in one run; well before that, and before the
+ * history grows long, the workflow continues as new.
+ */
+const UPDATES_PER_RUN = 1_500;
+
+/** The refusal an Update meets while the workflow drains to continue as new; the services send it again. */
+export const CONTINUING_AS_NEW = 'ContinuingAsNew';
 
 /** A refusal as the failure an Update validator or handler throws: the API maps its type to HTTP. */
 export function refuse(r: Refusal): never {
@@ -94,6 +104,9 @@ export function machine<M extends object>(options: MachineOptions<M>): Machine<M
   /** The model as the read model last stored it; null until this run's first commit is acknowledged. */
   let stored: M | null = state.version > 0 ? model : null;
   let queue: Promise<unknown> = Promise.resolve();
+  /** Updates this run has taken; and whether it is letting the last finish to continue as new. */
+  let updates = 0;
+  let draining = false;
   /** The model of the step whose commit is in flight. */
   let committing: M | null = null;
   /** The read model's columns as last committed: a commit sends only those that changed. */
@@ -182,10 +195,14 @@ export function machine<M extends object>(options: MachineOptions<M>): Machine<M
       return state;
     },
     admits(check) {
+      if (draining) {
+        return { type: CONTINUING_AS_NEW as Refusal['type'], message: 'The workflow is continuing as new; send the action again', rule: 'continuing_as_new' };
+      }
       const refused = check(model);
       return refused && committing && check(committing) === null ? null : refused;
     },
     exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
+      if (currentUpdateInfo()) updates += 1;
       const run = queue.then(fn);
       queue = run.catch(() => undefined);
       return run;
@@ -207,9 +224,11 @@ export function machine<M extends object>(options: MachineOptions<M>): Machine<M
       model = next;
     },
     async wait(ready, ms, resume) {
-      const long = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= options.historyLimit;
+      const long = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= options.historyLimit || updates >= UPDATES_PER_RUN;
       const woke = await condition(() => ready() || long(), ms);
       if (!ready() && long()) {
+        // New Updates are turned away (the services send them again) until those running finish.
+        draining = true;
         await condition(allHandlersFinished);
         log.info('Continuing as new', { historyLength: workflowInfo().historyLength, historySize: workflowInfo().historySize });
         await continueAsNew(resume(model, state));

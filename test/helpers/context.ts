@@ -57,7 +57,7 @@ export interface ContextOptions {
   activityOverrides?: WorkerSetup['activityOverrides'];
   /** Start the worker now (default) or leave it to the test. */
   startWorker?: boolean;
-  /** With RECORD_HISTORIES=1, save this file's workflow histories under test/histories/<name>. */
+  /** With RECORD_HISTORIES=<release>, save this file's workflow histories under test/histories/<release>/<name>. */
   recordAs?: string;
 }
 
@@ -144,10 +144,11 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
     // Year 2099: the service allocates references in the current year, so these never meet one.
     reference: () => `${prefix}-2099-${String(++counter).padStart(4, '0')}`,
     close: async () => {
-      if (options.recordAs && process.env.RECORD_HISTORIES === '1') {
+      const release = process.env.RECORD_HISTORIES;
+      if (options.recordAs && release) {
         // Visibility lags a little behind; the last workflows of the file must be listed too.
         await new Promise((r) => setTimeout(r, 2_000));
-        await recordHistories(client, taskQueue, options.recordAs);
+        await recordHistories(client, taskQueue, release, options.recordAs);
       }
       await stopWorker();
       await nativeConnection.close();

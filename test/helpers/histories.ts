@@ -1,8 +1,10 @@
-// Recorded workflow histories for the replay test: `npm run histories:record` reruns the
-// lifecycle tests with RECORD_HISTORIES=1, and each test context saves the histories of the
-// workflows it ran. Replaying them against changed workflow code shows whether bids already in
-// flight would break.
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+// Recorded workflow histories for the replay test. `npm run histories:record -- <name>` reruns
+// the lifecycle tests with RECORD_HISTORIES=<name>, and each test context saves the histories
+// of the workflows it ran under test/histories/<name>/<scenario>. Histories are kept for good:
+// a folder is never replaced, so every history ever recorded replays against the code of today
+// (test/replay.test.ts), as a bid started then would.
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -13,9 +15,9 @@ const { History } = protos.temporal.api.history.v1;
 
 export const HISTORIES_DIR = fileURLToPath(new URL('../histories', import.meta.url));
 
-export async function recordHistories(client: Client, taskQueue: string, scenario: string): Promise<number> {
-  const dir = path.join(HISTORIES_DIR, scenario);
-  await rm(dir, { recursive: true, force: true });
+export async function recordHistories(client: Client, taskQueue: string, release: string, scenario: string): Promise<number> {
+  const dir = path.join(HISTORIES_DIR, release, scenario);
+  if (existsSync(dir)) throw new Error(`${dir} exists: recorded histories are never replaced; record under a new name`);
   await mkdir(dir, { recursive: true });
   let count = 0;
   for await (const execution of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
@@ -33,13 +35,13 @@ export interface RecordedHistory {
   history: protos.temporal.api.history.v1.IHistory;
 }
 
+/** Every recorded history, in any folder under test/histories, in path order. */
 export async function loadHistories(): Promise<RecordedHistory[]> {
   const out: RecordedHistory[] = [];
-  for (const scenario of (await readdir(HISTORIES_DIR, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
-    for (const file of (await readdir(path.join(HISTORIES_DIR, scenario))).filter((f) => f.endsWith('.pb.gz')).sort()) {
-      const bytes = gunzipSync(await readFile(path.join(HISTORIES_DIR, scenario, file)));
-      out.push({ workflowId: file.replace(/\.pb\.gz$/, ''), scenario, history: History.decode(bytes) });
-    }
+  const files = (await readdir(HISTORIES_DIR, { recursive: true })).filter((f) => f.endsWith('.pb.gz')).sort();
+  for (const file of files) {
+    const bytes = gunzipSync(await readFile(path.join(HISTORIES_DIR, file)));
+    out.push({ workflowId: path.basename(file).replace(/\.pb\.gz$/, ''), scenario: path.dirname(file), history: History.decode(bytes) });
   }
   return out;
 }

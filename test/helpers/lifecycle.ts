@@ -8,6 +8,7 @@ import { bids } from '../../src/db/schema.js';
 import type { BidSubmission } from '../../src/domain/bid.js';
 import { DEMO_USERS } from '../../src/db/demo.js';
 import { bidStatusOf } from '../../src/services/bids.js';
+import { sendUpdate } from '../../src/services/updates.js';
 import {
   bidWorkflowId,
   closeAgendaUpdate,
@@ -123,26 +124,24 @@ export async function review(
   const h = bidHandle(ctx, reference);
   const who = actor(evaluatorId);
   for (const step of ['evaluation_design', 'outcome_measures', 'data_availability'] as const) {
-    await h.executeUpdate(recordReviewStepUpdate, { args: [{ actor: who, step, assessment: 'adequate', comments: `${step} is sound` }] });
+    await sendUpdate(h, recordReviewStepUpdate, { actor: who, step, assessment: 'adequate', comments: `${step} is sound` });
   }
   for (const criterion of Object.keys(ratings) as RatingCriterion[]) {
-    await h.executeUpdate(recordRatingUpdate, { args: [{ actor: who, criterion, rating: ratings[criterion], rationale: `rated ${String(ratings[criterion])}` }] });
+    await sendUpdate(h, recordRatingUpdate, { actor: who, criterion, rating: ratings[criterion], rationale: `rated ${String(ratings[criterion])}` });
   }
-  await h.executeUpdate(completeReviewUpdate, {
-    args: [{ actor: who, recommendation, comments: recommendation === 'ready' ? 'Ready for scoring' : 'Does not meet the bar' }],
-  });
+  await sendUpdate(h, completeReviewUpdate, { actor: who, recommendation, comments: recommendation === 'ready' ? 'Ready for scoring' : 'Does not meet the bar' });
   return status(ctx, reference);
 }
 
 /** Takes an action on a bid and answers with its status after: the update itself answers only what changed. */
 export async function bidAct<Args>(ctx: TestContext, reference: string, definition: UpdateDefinition<unknown, [Args]>, args: Args): Promise<BidStatus> {
-  await bidHandle(ctx, reference).executeUpdate(definition, { args: [args] });
+  await sendUpdate(bidHandle(ctx, reference), definition, args);
   return status(ctx, reference);
 }
 
 /** Takes an action at a meeting and answers with the meeting after it. */
 export async function meetingAct<Args>(ctx: TestContext, meetingId: string, definition: UpdateDefinition<unknown, [Args]>, args: Args): Promise<MeetingStatus> {
-  await meetingHandle(ctx, meetingId).executeUpdate(definition, { args: [args] });
+  await sendUpdate(meetingHandle(ctx, meetingId), definition, args);
   return meetingStatus(ctx, meetingId);
 }
 

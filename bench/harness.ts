@@ -1,0 +1,133 @@
+// What every benchmark stands on: a real Temporal dev server (the CLI, as the tests use), a fresh
+// PostgreSQL database migrated and seeded with the demo people, and helpers to drive bids, run a
+// worker in its own process and sample its memory. Benchmarks measure; they assert nothing.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadConfig, type Config } from '../src/config.js';
+import { migrateDatabase, openPostgres, type Database } from '../src/db/client.js';
+import { seedDemoUsers } from '../src/db/demo.js';
+import { seedReferenceData } from '../src/db/seed.js';
+import { devServerExecutable } from '../src/runtime/temporal.js';
+import { ALL_SEARCH_ATTRIBUTES, type Actor } from '../src/shared.js';
+
+export interface Bench {
+  config: Config;
+  database: Database;
+  databaseUrl: string;
+  temporal: TestWorkflowEnvironment;
+  close(): Promise<void>;
+}
+
+const adminUrl = () => process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Starts the parts: env overrides the benchmark's configuration. */
+export async function startBench(name: string, env: Record<string, string> = {}): Promise<Bench> {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Installed already.
+  }
+  const dbName = `cp_bench_${name.replace(/\W/g, '_')}_${Date.now().toString(36)}`;
+  const admin = await openPostgres(adminUrl(), 1);
+  await admin.db.execute(`create database "${dbName}"`);
+  await admin.close();
+  const url = new URL(adminUrl());
+  url.pathname = `/${dbName}`;
+  const databaseUrl = url.toString();
+
+  const { executable } = await devServerExecutable();
+  const temporal = await TestWorkflowEnvironment.createLocal({
+    server: { executable, ip: '127.0.0.1', searchAttributes: ALL_SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
+  });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_TASK_QUEUE: `bench-${name}`,
+    DEADLINE_HUB_REVIEW: '30d',
+    DEADLINE_CHAIRS_ACTION: '30d',
+    DEADLINE_AGENDA_CLOSE: '1h',
+    ...env,
+  });
+  const database = await openPostgres(databaseUrl, config.DATABASE_POOL_SIZE);
+  await migrateDatabase(database, databaseUrl);
+  await seedReferenceData(database.db);
+  await seedDemoUsers(database.db);
+  return {
+    config,
+    database,
+    databaseUrl,
+    temporal,
+    close: async () => {
+      await database.close();
+      await temporal.teardown();
+      const a = await openPostgres(adminUrl(), 1);
+      await a.db.execute(`drop database if exists "${dbName}" with (force)`);
+      await a.close();
+    },
+  };
+}
+
+/** A worker in its own process (npm run worker), so its memory is its own. */
+export function startWorkerProcess(bench: Bench, env: Record<string, string> = {}): { child: ChildProcess; ready: Promise<void>; stop(): Promise<void> } {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: bench.databaseUrl,
+      TEMPORAL_ADDRESS: bench.config.TEMPORAL_ADDRESS,
+      TEMPORAL_TASK_QUEUE: bench.config.TEMPORAL_TASK_QUEUE,
+      DEADLINE_HUB_REVIEW: '30d',
+      DEADLINE_CHAIRS_ACTION: '30d',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('Worker polling')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the worker exited with ${code}`)));
+  });
+  return {
+    child,
+    ready,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Resident memory of a process, in bytes (Linux). */
+export function rssOf(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) * 1024;
+}
+
+/** A programme team of an organisation no Assembly member or evaluator belongs to. */
+export const BENCH_TEAM: Actor = { id: 'bench.team', name: 'Bench programme team', roles: ['applicant'], organisation: 'JPUH' };
+
+/** Runs `fn` over `items` with at most `width` in flight. */
+export async function pool<T>(items: T[], width: number, fn: (item: T, index: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i]!, i);
+      }
+    }),
+  );
+}
+
+export const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(0)} MB`;
