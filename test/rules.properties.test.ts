@@ -1,5 +1,6 @@
 // The scoring's promises, checked over random bids: one tier per component, scores in range,
 // hard rules and routes exactly at the thresholds, and the same bytes from the stored facts.
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bidSubmissionSchema, type Bid } from '../src/domain/bid.js';
@@ -149,5 +150,17 @@ describe('scoring any bid', () => {
       }),
       RUNS,
     );
+  });
+});
+
+describe('1.0.0 over many bids', () => {
+  // The digest of the canonical results of 1.0.0 on 400 sampled bids, taken before the engine
+  // was reused between bids. A released rule set must keep scoring stored facts to the same
+  // bytes however the scoring code changes; this fails on any byte of any of them.
+  it('still gives byte for byte the results it gave when it was released', async () => {
+    const samples = fc.sample(fc.tuple(bidArb, ratingsArb), { seed: 20_260_401, numRuns: 400 });
+    const digest = createHash('sha256');
+    for (const [bid, ratings] of samples) digest.update(`${canonicalScore(await scoreFacts(ruleSet, deriveFacts(bid, ratings, SCORED_ON)))}\n`);
+    expect(digest.digest('hex')).toBe('c08a066bf4be9a83d47021c5785441b98a0e2ae3f50d5604abf7d0e587daa2a0');
   });
 });
