@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { Engine } from 'json-rules-engine';
 import { bidSubmissionSchema, type Bid } from '../src/domain/bid.js';
 import { AMBITIONS, BID_KINDS, CORE20PLUS5_AREAS, EVIDENCE_LEVELS, LEVELS, PLACES, STATUTORY_MANDATES } from '../src/domain/vocabulary.js';
-import { canonicalScore, deriveFacts, loadRuleSet, scoreFacts, type HubRatings, type ScoringFacts } from '../src/rules/engine.js';
+import { canonicalScore, deriveFacts, engineRules, loadRuleSet, scoreFacts, type HubRatings, type ScoringFacts } from '../src/rules/engine.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -99,7 +99,7 @@ async function scoreAll(): Promise<number> {
 }
 
 /** The floor: json-rules-engine alone, one engine built before timing, on the same facts. */
-const engine = new Engine(structuredClone(ruleSet.definition.rules), { replaceFactsInEventParams: true, allowUndefinedFacts: false });
+const engine = new Engine(structuredClone(engineRules(ruleSet.definition)), { replaceFactsInEventParams: true, allowUndefinedFacts: false });
 async function engineAll(): Promise<number> {
   let fired = 0;
   for (const facts of factsOf) fired += (await engine.run({ ...facts })).results.length;

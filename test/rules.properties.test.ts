@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bidSubmissionSchema, type Bid } from '../src/domain/bid.js';
 import { AMBITIONS, BID_KINDS, CORE20PLUS5_AREAS, EVIDENCE_LEVELS, LEVELS, STATUTORY_MANDATES } from '../src/domain/vocabulary.js';
-import { canonicalScore, deriveFacts, loadRuleSet, scoreFacts, type HubRatings } from '../src/rules/engine.js';
+import { canonicalScore, deriveFacts, loadRuleSet, parseRuleSet, scoreFacts, type HubRatings, type LoadedRuleSet, type ScoreResult } from '../src/rules/engine.js';
 
 const RUNS = { numRuns: 300 };
 const SCORED_ON = '2026-11-02';
@@ -162,5 +162,67 @@ describe('1.0.0 over many bids', () => {
     const digest = createHash('sha256');
     for (const [bid, ratings] of samples) digest.update(`${canonicalScore(await scoreFacts(ruleSet, deriveFacts(bid, ratings, SCORED_ON)))}\n`);
     expect(digest.digest('hex')).toBe('c08a066bf4be9a83d47021c5785441b98a0e2ae3f50d5604abf7d0e587daa2a0');
+  });
+});
+
+describe('a criterion that is not applicable', () => {
+  // 1.0.0 with the criteria in the mask declared never applicable, and 1.0.0 without those
+  // criteria at all: leaving a criterion out must be exactly that, never a zero that drags.
+  const criterionIds = ruleSet.definition.criteria.map((c) => c.id);
+  const variants = new Map<number, { declared: LoadedRuleSet; without: LoadedRuleSet | null }>();
+  const variant = (mask: number) => {
+    const found = variants.get(mask);
+    if (found) return found;
+    const out = new Set(criterionIds.filter((_, i) => mask & (1 << i)));
+    const raw = JSON.parse(JSON.stringify(ruleSet.definition)) as typeof ruleSet.definition;
+    const never = { id: 'never', conditions: { all: [{ fact: 'riskScore' as const, operator: 'greaterThanInclusive' as const, value: 1 }] }, reason: 'Left out for the test' };
+    const declared = parseRuleSet({ ...raw, criteria: raw.criteria.map((c) => (out.has(c.id) ? { ...c, notApplicableWhen: [never] } : c)) });
+    const keep = (r: (typeof raw.rules)[number]) => !('criterion' in r.event.params) || !out.has(r.event.params.criterion);
+    const without = out.size === criterionIds.length ? null : parseRuleSet({ ...raw, criteria: raw.criteria.filter((c) => !out.has(c.id)), rules: raw.rules.filter(keep) });
+    const made = { declared, without };
+    variants.set(mask, made);
+    return made;
+  };
+  const outcome = async (r: LoadedRuleSet | null, facts: Parameters<typeof scoreFacts>[1]) => {
+    if (!r) return { error: 'no criterion is applicable' };
+    try {
+      const result: ScoreResult = await scoreFacts(r, facts);
+      return {
+        benefitScore: result.benefitScore,
+        band: result.band.id,
+        applicable: result.criteria.filter((c) => c.applicable).map((c) => [c.id, c.weight, c.score]),
+        flags: result.flags,
+        delegation: result.delegation,
+      };
+    } catch (error) {
+      return { error: /no criterion is applicable/.test((error as Error).message) ? 'no criterion is applicable' : (error as Error).message };
+    }
+  };
+
+  it('counts as if the rule set did not have it: never as zero, the other weights rescaled', async () => {
+    await fc.assert(
+      fc.asyncProperty(bidArb, ratingsArb, fc.integer({ min: 0, max: 2 ** criterionIds.length - 1 }), async (bid, ratings, mask) => {
+        const facts = deriveFacts(bid, ratings, SCORED_ON);
+        const { declared, without } = variant(mask);
+        expect(await outcome(declared, facts)).toEqual(await outcome(without, facts));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives the benefit score Σ(weight × score) / Σ(applicable weight), whatever is left out', async () => {
+    await fc.assert(
+      fc.asyncProperty(bidArb, ratingsArb, fc.integer({ min: 0, max: 2 ** criterionIds.length - 2 }), async (bid, ratings, mask) => {
+        const result = await scoreFacts(variant(mask).declared, deriveFacts(bid, ratings, SCORED_ON)).catch(() => null);
+        fc.pre(result !== null);
+        const applicable = result.criteria.filter((c) => c.applicable);
+        for (const c of result.criteria) expect(c.applicable).toBe(c.notApplicableBecause.length === 0);
+        const weighted = applicable.reduce((sum, c) => sum + BigInt(c.weight) * BigInt(Math.round(c.score! * 100)), 0n);
+        const weight = BigInt(applicable.reduce((sum, c) => sum + c.weight, 0));
+        // In hundredths of a point: Σ(w × s) × 20 / Σw, halves rounded up.
+        expect(result.benefitScore).toBe(Number((2n * weighted * 20n + weight) / (2n * weight)) / 100);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

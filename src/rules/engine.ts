@@ -6,6 +6,7 @@ import { canonicalJson } from '../domain/trail.js';
 import { parseFacts, type ScoringFacts } from './facts.js';
 import { divideRoundingHalfUp, toHundredths } from './fixed-point.js';
 import {
+  engineRules,
   RuleSetError,
   type BandId,
   type Flag,
@@ -19,6 +20,7 @@ export { deriveFacts, type HubRatings, type ScoringFacts } from './facts.js';
 export {
   DEFAULT_RULE_SET_ID,
   defaultRuleSet,
+  engineRules,
   isDraft,
   listRuleSets,
   loadRuleSet,
@@ -152,7 +154,7 @@ const MAX_IDLE_ENGINES = 8;
 
 function buildEngine(definition: RuleSetDefinition): Engine {
   // json-rules-engine keeps and may annotate what it is given: hand it a copy, never the frozen definition.
-  return new Engine(structuredClone(definition.rules), { replaceFactsInEventParams: true, allowUndefinedFacts: false });
+  return new Engine(structuredClone(engineRules(definition)), { replaceFactsInEventParams: true, allowUndefinedFacts: false });
 }
 
 /** The rules whose conditions hold, with fact references in their params resolved, sorted by name. */
