@@ -1,5 +1,6 @@
-// The scoring's promises, checked over random bids: one tier per component, scores in range,
-// hard rules and routes exactly at the thresholds, and the same bytes from the stored facts.
+// The scoring's promises, checked over random bids for each released rule set: one tier per
+// component, scores in range, hard rules and routes exactly at the thresholds, the same bytes
+// from the stored facts, and criteria that are not applicable left out rather than zeroed.
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,6 @@ import { canonicalScore, deriveFacts, loadRuleSet, parseRuleSet, scoreFacts, typ
 const RUNS = { numRuns: 300 };
 const SCORED_ON = '2026-11-02';
 const ruleSet = loadRuleSet('nw-clinical-prioritisation', '1.0.0');
-const { thresholds } = ruleSet.definition;
 
 /** The date `days` after the scoring date. */
 const daysAfterScoring = (days: number) => new Date(Date.parse(`${SCORED_ON}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -20,7 +20,21 @@ const edgeOr = (edges: number[], arb: fc.Arbitrary<number>) => fc.oneof(fc.const
 const pence = edgeOr([0, 24_999_999, 25_000_000, 99_999_999, 100_000_000], fc.integer({ min: 0, max: 60_000_000 }));
 const rating = fc.option(edgeOr([0, 2.5, 5], fc.integer({ min: 0, max: 500 }).map((h) => h / 100)), { freq: 4 });
 
-const bidArb: fc.Arbitrary<Bid> = fc
+/** The tier edges of each rule set that the bids meet often. 1.0.0's must not change: its digest below samples them. */
+interface Edges {
+  costPerQaly: number[];
+  core20: number[];
+}
+const EDGES_1_0_0: Edges = {
+  costPerQaly: [1_999_999, 2_000_000, 3_000_000, 3_000_001],
+  core20: [0, 9.99, 10, 19.99, 20, 29.99, 30, 39.99, 40, 100],
+};
+const EDGES_1_2_0: Edges = {
+  costPerQaly: [2_499_999, 2_500_000, 3_500_000, 3_500_001],
+  core20: [0, 9.99, 10, 19.99, 20, 29.99, 30, 39.99, 40, 49.99, 50, 59.99, 60, 100],
+};
+
+const bidArbWith = (edges: Edges): fc.Arbitrary<Bid> => fc
   .record({
     primaryAmbition: fc.constantFrom(...AMBITIONS),
     secondaryAmbitions: fc.subarray([...AMBITIONS]),
@@ -28,11 +42,11 @@ const bidArb: fc.Arbitrary<Bid> = fc
     kind: fc.constantFrom(...BID_KINDS),
     costs: fc.array(fc.tuple(pence, pence), { minLength: 1, maxLength: 4 }),
     peopleReachedPerYear: edgeOr([0, 1, 249, 250, 999, 1000, 4999, 5000], fc.integer({ min: 0, max: 50_000 })),
-    core20Percent: edgeOr([0, 9.99, 10, 19.99, 20, 29.99, 30, 39.99, 40, 100], fc.integer({ min: 0, max: 10_000 }).map((h) => h / 100)),
+    core20Percent: edgeOr(edges.core20, fc.integer({ min: 0, max: 10_000 }).map((h) => h / 100)),
     plusGroups: fc.subarray(['carers', 'people experiencing homelessness', 'Gypsy, Roma and Traveller communities']),
     core20plus5Areas: fc.subarray([...CORE20PLUS5_AREAS]),
     evidenceLevel: fc.constantFrom(...EVIDENCE_LEVELS),
-    costPerQalyPence: fc.option(edgeOr([1_999_999, 2_000_000, 3_000_000, 3_000_001], fc.integer({ min: 0, max: 8_000_000 }))),
+    costPerQalyPence: fc.option(edgeOr(edges.costPerQaly, fc.integer({ min: 0, max: 8_000_000 }))),
     mandate: fc.constantFrom(...STATUTORY_MANDATES),
     likelihood: fc.integer({ min: 1, max: 5 }),
     impact: fc.integer({ min: 1, max: 5 }),
@@ -75,20 +89,28 @@ const bidArb: fc.Arbitrary<Bid> = fc
     }),
     reference: 'NW-2026-0001',
   }));
+const bidArb = bidArbWith(EDGES_1_0_0);
 
 const ratingsArb: fc.Arbitrary<HubRatings> = fc.record({ evidenceQuality: rating, deliverability: rating, qualityAndSafety: rating });
 
-/** The components of each criterion, and the component each score rule is a tier of. */
-const componentsOf = new Map<string, Set<string>>();
-const componentOfRule = new Map<string, string>();
-for (const rule of ruleSet.definition.rules) {
-  if (rule.event.type !== 'score') continue;
-  const { criterion, component } = rule.event.params;
-  componentsOf.set(criterion, (componentsOf.get(criterion) ?? new Set()).add(component));
-  componentOfRule.set(rule.name, component);
-}
+describe.each([
+  { version: '1.0.0', edges: EDGES_1_0_0 },
+  { version: '1.2.0', edges: EDGES_1_2_0 },
+])('scoring any bid with $version', ({ version, edges }) => {
+  const ruleSet = loadRuleSet('nw-clinical-prioritisation', version);
+  const { thresholds } = ruleSet.definition;
+  const bidArb = bidArbWith(edges);
 
-describe('scoring any bid', () => {
+  /** The components of each criterion, and the component each score rule is a tier of. */
+  const componentsOf = new Map<string, Set<string>>();
+  const componentOfRule = new Map<string, string>();
+  for (const rule of ruleSet.definition.rules) {
+    if (rule.event.type !== 'score') continue;
+    const { criterion, component } = rule.event.params;
+    componentsOf.set(criterion, (componentsOf.get(criterion) ?? new Set()).add(component));
+    componentOfRule.set(rule.name, component);
+  }
+
   it('fires exactly one tier of every component of every applicable criterion', async () => {
     await fc.assert(
       fc.asyncProperty(bidArb, ratingsArb, async (bid, ratings) => {
