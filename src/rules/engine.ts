@@ -17,6 +17,7 @@ import {
 } from './ruleset.js';
 
 export { deriveFacts, type HubRatings, type ScoringFacts } from './facts.js';
+export { ruleSetCatalogue, ruleSetInForce, type RuleSetCatalogueEntry, type RuleSetChoice, type RuleSetInForce } from './in-force.js';
 export {
   DEFAULT_RULE_SET_ID,
   defaultRuleSet,

@@ -286,7 +286,8 @@ const RULESETS_DIR = new URL('./rulesets/', import.meta.url);
 const FILE_NAME = /^([a-z0-9]+(?:-[a-z0-9]+)*)@(\d+\.\d+\.\d+)\.json$/;
 const loaded = new Map<string, LoadedRuleSet>();
 
-function compareVersions(a: string, b: string): number {
+/** Semantic-version order of major.minor.patch strings: 1.10.0 after 1.9.0. */
+export function compareVersions(a: string, b: string): number {
   const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
   for (let i = 0; i < 3; i += 1) {
     const diff = (x[i] ?? 0) - (y[i] ?? 0);
