@@ -150,7 +150,7 @@ export async function scoreFacts(ruleSet: LoadedRuleSet, facts: ScoringFacts): P
  * awaited concurrently, so each run takes an idle engine of its own and gives it back after.
  */
 const idleEngines = new WeakMap<RuleSetDefinition, Engine[]>();
-/** Idle engines kept per rule set: more than the usual concurrency of scoring, and each is small. */
+/** Idle engines kept per rule set. Runs beyond this many at once build an engine for the moment, then drop it. */
 const MAX_IDLE_ENGINES = 8;
 
 function buildEngine(definition: RuleSetDefinition): Engine {
