@@ -492,6 +492,7 @@ describe('the rule set as data', () => {
     const released: Record<string, string> = {
       [`${ID}@1.0.0`]: 'c46c6cfe0111d0d17d6eeaeac18352cae8a9fa525a604fae16c02638acf2bff5',
       [`${ID}@1.1.0`]: 'd408aad4461dcfae1edb20c1c9e034de2520ae3e612585943ecf293df4b85b53',
+      [`${ID}@1.2.0`]: '9a59e47e3486291c8226d270a099c94520a3f5bb49f6fffcca0a9ede4e85c84e',
     };
     expect(Object.fromEntries(listRuleSets().map((r) => [`${r.id}@${r.version}`, r.hash]))).toEqual(released);
   });
@@ -501,9 +502,11 @@ describe('the rule set as data', () => {
     expect(listed).toContainEqual(ruleSet().identity);
     const released = listed.filter((r) => r.id === ID && !isDraft(r));
     expect(defaultRuleSet()).toEqual(released.at(-1));
-    expect(defaultRuleSet()).toEqual(ruleSet().identity);
-    expect(listed.filter((r) => r.id === ID).at(-1)).toMatchObject({ version: '1.1.0' });
+    // 1.2.0, for 2026/27, is newer than the 2027/28 draft 1.1.0, which never becomes the default.
+    expect(defaultRuleSet()).toEqual(loadRuleSet(ID, '1.2.0').identity);
+    expect(listed.filter((r) => r.id === ID).map((r) => r.version)).toEqual(['1.0.0', '1.1.0', '1.2.0']);
     expect(isDraft({ id: ID, version: '1.1.0' })).toBe(true);
+    expect(isDraft({ id: ID, version: '1.0.0' })).toBe(false);
   });
 
   it('ships the 2027/28 draft as 1.0.0 with heavier weight on inequalities and lighter on deliverability', () => {
@@ -514,7 +517,7 @@ describe('the rule set as data', () => {
 
   it('fails clearly for an unknown version, naming the versions that exist', () => {
     expect(() => loadRuleSet(ID, '9.9.9')).toThrow(UnknownRuleSetError);
-    expect(() => loadRuleSet(ID, '9.9.9')).toThrow(`there is no rule set ${ID}@9.9.9; known rule sets: ${ID}@1.0.0, ${ID}@1.1.0`);
+    expect(() => loadRuleSet(ID, '9.9.9')).toThrow(`there is no rule set ${ID}@9.9.9; known rule sets: ${ID}@1.0.0, ${ID}@1.1.0, ${ID}@1.2.0`);
     expect(() => loadRuleSet('portsmouth-scorecard', '1.0.0')).toThrow(/there is no rule set portsmouth-scorecard@1\.0\.0/);
   });
 

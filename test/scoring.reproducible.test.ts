@@ -20,7 +20,8 @@ describe('a stored score', () => {
     const [stored] = await ctx.db.select().from(scores).where(eq(scores.reference, reference));
     expect(stored).toBeDefined();
     expect(stored!.eventId).toBe(scored.score!.eventId);
-    expect(stored!.ruleSetVersion).toBe('1.0.0');
+    // With no rule set activated, the newest released one scores: 1.2.0, for 2026/27.
+    expect(stored!.ruleSetVersion).toBe('1.2.0');
     const result = stored!.result as { criteria: unknown[]; firedRules: string[]; benefitScore: number };
     expect(result.criteria).toHaveLength(8);
     expect(result.firedRules.length).toBeGreaterThan(10);

@@ -6,6 +6,7 @@ import { canonicalJson } from '../domain/trail.js';
 import { parseFacts, type ScoringFacts } from './facts.js';
 import { divideRoundingHalfUp, toHundredths } from './fixed-point.js';
 import {
+  engineRules,
   RuleSetError,
   type BandId,
   type Flag,
@@ -16,9 +17,11 @@ import {
 } from './ruleset.js';
 
 export { deriveFacts, type HubRatings, type ScoringFacts } from './facts.js';
+export { ruleSetCatalogue, ruleSetInForce, type RuleSetCatalogueEntry, type RuleSetChoice, type RuleSetInForce } from './in-force.js';
 export {
   DEFAULT_RULE_SET_ID,
   defaultRuleSet,
+  engineRules,
   isDraft,
   listRuleSets,
   loadRuleSet,
@@ -134,11 +137,37 @@ export async function scoreFacts(ruleSet: LoadedRuleSet, facts: ScoringFacts): P
   };
 }
 
+/**
+ * json-rules-engine engines for each rule set, built once and reused: building one (every rule
+ * and condition object) cost about a third of scoring a bid. Keyed by the frozen definition
+ * itself rather than by its hash, so an engine can only ever run the rules it was built from;
+ * the catalogue hands out one definition per version, so each version builds its engines once.
+ *
+ * An engine runs one fact set at a time. Engine.run keeps each run's facts and results in a
+ * fresh Almanac, but it also sets a status on the engine that every run shares: a run that
+ * finishes while another, started later, has not yet begun evaluating marks the engine
+ * finished, and the later run then skips every rule. Runs interleave whenever scoring is
+ * awaited concurrently, so each run takes an idle engine of its own and gives it back after.
+ */
+const idleEngines = new WeakMap<RuleSetDefinition, Engine[]>();
+/** Idle engines kept per rule set. Runs beyond this many at once build an engine for the moment, then drop it. */
+const MAX_IDLE_ENGINES = 8;
+
+function buildEngine(definition: RuleSetDefinition): Engine {
+  // json-rules-engine keeps and may annotate what it is given: hand it a copy, never the frozen definition.
+  return new Engine(structuredClone(engineRules(definition)), { replaceFactsInEventParams: true, allowUndefinedFacts: false });
+}
+
 /** The rules whose conditions hold, with fact references in their params resolved, sorted by name. */
 async function fire(definition: RuleSetDefinition, facts: ScoringFacts): Promise<FiredRule[]> {
-  // json-rules-engine keeps and may annotate what it is given: hand it a copy, never the frozen definition.
-  const engine = new Engine(structuredClone(definition.rules), { replaceFactsInEventParams: true, allowUndefinedFacts: false });
-  const { results } = await engine.run({ ...facts });
+  // Only a frozen definition can be trusted to stay the one its engines were built from.
+  let idle = Object.isFrozen(definition) ? idleEngines.get(definition) : undefined;
+  if (!idle && Object.isFrozen(definition)) idleEngines.set(definition, (idle = []));
+  const engine = idle?.pop() ?? buildEngine(definition);
+  // The facts are validated and frozen, and json-rules-engine only reads them: no copy needed.
+  const { results } = await engine.run(facts);
+  // Given back only after a run that completed: one that threw is not trusted again.
+  if (idle && idle.length < MAX_IDLE_ENGINES) idle.push(engine);
   return results
     .map((r) => ({ rule: String(r.name), type: String(r.event?.type), params: (r.event?.params ?? {}) as Record<string, unknown> }))
     .sort((a, b) => byCodeUnits(a.rule, b.rule));

@@ -116,13 +116,23 @@ export const FACT_NAMES = Object.keys(scoringFactsSchema.shape) as FactName[];
 /** The facts a score event may take its points from: the hub's ratings. */
 export const RATING_FACTS = ['evidenceQualityRating', 'deliverabilityRating', 'qualityAndSafetyRating'] as const;
 
+/**
+ * Facts this module has validated. Each is frozen and holds only scalars, so it cannot have
+ * changed since: validating it again (the scoring of facts just derived) would find the same.
+ */
+const validated = new WeakSet<object>();
+
+/** The facts, validated; frozen, so what was checked is what the rules read and the score records. */
 export function parseFacts(facts: unknown): ScoringFacts {
+  if (typeof facts === 'object' && facts !== null && validated.has(facts)) return facts as ScoringFacts;
   const parsed = scoringFactsSchema.safeParse(facts);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(facts)'}: ${i.message}`);
     throw new TypeError(`scoring facts are invalid: ${problems.join('; ')}`);
   }
-  return parsed.data;
+  const checked = Object.freeze(parsed.data);
+  validated.add(checked);
+  return checked;
 }
 
 /** Days since 1970-01-01 of a YYYY-MM-DD date, refusing dates that do not exist (2026-02-30). */

@@ -122,6 +122,13 @@ export const ruleSetSchema = z
           label: text,
           weight: z.number().int('must be a whole number').positive(),
           derivedFrom: text,
+          /**
+           * When the criterion does not apply, from the bid's facts or the hub's ratings: if any
+           * of these holds, the criterion is left out and the other weights rescaled, never
+           * scored zero. Each runs as a rule named <criterion>.not_applicable.<id>. (Rule sets
+           * before 1.2.0 say the same with not_applicable rules, which still work.)
+           */
+          notApplicableWhen: z.array(z.strictObject({ id: z.string().regex(SNAKE, 'must be snake_case'), conditions: topLevelCondition, reason: text })).min(1).optional(),
         }),
       )
       .min(1),
@@ -150,8 +157,21 @@ export const ruleSetSchema = z
 
     const ruleNames = new Set<string>();
     const scored = new Set<string>();
+    const notApplicableNames = new Map<string, (string | number)[]>();
+    set.criteria.forEach((c, i) => {
+      c.notApplicableWhen?.forEach((n, j) => {
+        const name = notApplicableRuleName(c.id, n.id);
+        if (notApplicableNames.has(name)) {
+          ctx.addIssue({ code: 'custom', path: ['criteria', i, 'notApplicableWhen', j, 'id'], message: `repeats ${n.id} for criterion ${c.id}` });
+        }
+        notApplicableNames.set(name, ['criteria', i, 'notApplicableWhen', j, 'id']);
+      });
+    });
     set.rules.forEach((r, i) => {
       if (ruleNames.has(r.name)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `repeats rule ${r.name}` });
+      if (notApplicableNames.has(r.name)) {
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `is the name of a criterion's not-applicable condition: ${r.name}` });
+      }
       ruleNames.add(r.name);
       if (r.event.type === 'score' || r.event.type === 'not_applicable') {
         if (!criterionIds.has(r.event.params.criterion)) {
@@ -191,6 +211,29 @@ export const ruleSetSchema = z
   });
 
 export type RuleSetDefinition = z.output<typeof ruleSetSchema>;
+export type RuleDefinition = RuleSetDefinition['rules'][number];
+
+/** The name a criterion's not-applicable condition fires under, in the score and its explanation. */
+export function notApplicableRuleName(criterion: string, id: string): string {
+  return `${criterion}.not_applicable.${id}`;
+}
+
+/**
+ * Every rule the engine runs: the rule set's own, then each criterion's not-applicable
+ * conditions as not_applicable rules, so one engine decides everything a score records.
+ */
+export function engineRules(definition: RuleSetDefinition): RuleDefinition[] {
+  const notApplicable = definition.criteria.flatMap((c) =>
+    (c.notApplicableWhen ?? []).map(
+      (n): RuleDefinition => ({
+        name: notApplicableRuleName(c.id, n.id),
+        conditions: n.conditions,
+        event: { type: 'not_applicable', params: { criterion: c.id, reason: n.reason } },
+      }),
+    ),
+  );
+  return [...definition.rules, ...notApplicable];
+}
 
 export interface RuleSetIdentity {
   id: string;
@@ -243,7 +286,8 @@ const RULESETS_DIR = new URL('./rulesets/', import.meta.url);
 const FILE_NAME = /^([a-z0-9]+(?:-[a-z0-9]+)*)@(\d+\.\d+\.\d+)\.json$/;
 const loaded = new Map<string, LoadedRuleSet>();
 
-function compareVersions(a: string, b: string): number {
+/** Semantic-version order of major.minor.patch strings: 1.10.0 after 1.9.0. */
+export function compareVersions(a: string, b: string): number {
   const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
   for (let i = 0; i < 3; i += 1) {
     const diff = (x[i] ?? 0) - (y[i] ?? 0);

@@ -1,5 +1,5 @@
 // How long allocation takes on a large funding round: 10,000 bids over 50 sub-envelopes, the
-// same pseudo-random round every time. Measures speed only. Run: npx tsx scripts/bench-allocation.ts
+// same pseudo-random round every time. Measures speed only. Run: npm run bench:allocation
 import { performance } from 'node:perf_hooks';
 import { allocate, type AllocationBid, type AllocationInput, type SubEnvelope } from '../src/domain/allocation.js';
 import { AMBITIONS, PLACES } from '../src/domain/vocabulary.js';
