@@ -106,8 +106,9 @@ describe('people and reference data', () => {
   it('lists rule sets, activates one and shows the configuration in force', async () => {
     const sets = await ok('claire.dawson', 'GET', '/rule-sets');
     expect(sets.items).toEqual([
-      expect.objectContaining({ id: 'nw-clinical-prioritisation', version: '1.0.0', active: true, draft: false }),
+      expect.objectContaining({ id: 'nw-clinical-prioritisation', version: '1.0.0', active: false, draft: false }),
       expect.objectContaining({ id: 'nw-clinical-prioritisation', version: '1.1.0', active: false, draft: true }),
+      expect.objectContaining({ id: 'nw-clinical-prioritisation', version: '1.2.0', active: true, draft: false }),
     ]);
     const activated = await ok('ian.thompson', 'POST', '/admin/rule-sets/activate', { id: 'nw-clinical-prioritisation', version: '1.0.0', reason: 'Confirmed for 2026/27' });
     expect(activated).toMatchObject({ active: true, hash: sets.items[0].hash });

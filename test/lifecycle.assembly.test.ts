@@ -282,7 +282,7 @@ describe('what else the Assembly and the admin can do', () => {
     const first = await reviewToAssembly(ctx, reference);
     const h = bidHandle(ctx, reference);
     expect(await refusal(h.executeUpdate(rescoreUpdate, { args: [{ actor: actor('claire.dawson'), reason: 'x' }] }))).toMatchObject({ type: 'Forbidden' });
-    const again = await bidAct(ctx, reference, rescoreUpdate, { actor: actor('ian.thompson'), ruleSet: { id: 'nw-clinical-prioritisation', version: '1.0.0' }, reason: 'Checking after the data correction' });
+    const again = await bidAct(ctx, reference, rescoreUpdate, { actor: actor('ian.thompson'), ruleSet: { id: 'nw-clinical-prioritisation', version: first.score!.ruleSet.version }, reason: 'Checking after the data correction' });
     expect(again.state).toBe('AWAITING_ASSEMBLY');
     expect(again.score!.eventId).not.toBe(first.score!.eventId);
     expect(again.score!.benefitScore).toBe(first.score!.benefitScore);

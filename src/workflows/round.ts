@@ -43,6 +43,8 @@ export async function roundWorkflowV2(input: RoundWorkflowInput): Promise<RoundS
   });
   const resume = (round: RoundModel, recorder: typeof FRESH): RoundWorkflowInput => ({ version: 2, resume: { model: round, recorder } });
   const outcome = (s: Step<RoundModel> | null): ActionOutcome => ({ state: m.model.state, version: m.recorder.version, recorded: s?.events.map((e) => e.action) ?? [] });
+  /** The last run whose bids have all been told their places. */
+  let told = initial.served;
   const check = <A extends RoundAction>(action: A, actor: Actor, args: RoundActionArgs[A]) => refuseIf(model.checkRoundAction(m.model, action, actor, args));
   const validate = <A extends RoundAction>(action: A, actor: Actor, args: RoundActionArgs[A]) => refuseIf(m.admits((x) => model.checkRoundAction(x, action, actor, args)));
 
@@ -58,7 +60,8 @@ export async function roundWorkflowV2(input: RoundWorkflowInput): Promise<RoundS
         m.keep(asked.model);
         return asked.ticket;
       });
-      await condition(() => m.model.served >= ticket || m.model.state === 'CANCELLED');
+      // Answered once the run is recorded and every bid has been told its place.
+      await condition(() => told >= ticket || m.model.state === 'CANCELLED');
       return outcome(null);
     },
     (args) => validate('runAllocation', args.actor, args),
@@ -118,10 +121,12 @@ export async function roundWorkflowV2(input: RoundWorkflowInput): Promise<RoundS
             runAt: now(),
           });
           await m.record(model.allocationRun(m.model, result));
+          told = head.ticket;
         } catch (error) {
           // Only a run the database can never store gets here: whoever asked is answered, and the round stays as it was.
           log.error('The allocation run could not be recorded', { error: String(error) });
           m.keep({ ...m.model, queue: m.model.queue.slice(1), served: head.ticket });
+          told = head.ticket;
         }
       });
     }

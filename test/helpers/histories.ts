@@ -23,7 +23,10 @@ export async function recordHistories(client: Client, taskQueue: string, release
   for await (const execution of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
     const history = await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
     // Protobuf binary, as the server sends it: exact, and compact once gzipped.
-    await writeFile(path.join(dir, `${execution.workflowId}.pb.gz`), gzipSync(History.encode(history).finish()));
+    // A workflow that continued as new has a history per run: each is kept.
+    const first = path.join(dir, `${execution.workflowId}.pb.gz`);
+    const file = existsSync(first) ? path.join(dir, `${execution.workflowId}.${execution.runId}.pb.gz`) : first;
+    await writeFile(file, gzipSync(History.encode(history).finish()));
     count += 1;
   }
   return count;
@@ -41,7 +44,9 @@ export async function loadHistories(): Promise<RecordedHistory[]> {
   const files = (await readdir(HISTORIES_DIR, { recursive: true })).filter((f) => f.endsWith('.pb.gz')).sort();
   for (const file of files) {
     const bytes = gunzipSync(await readFile(path.join(HISTORIES_DIR, file)));
-    out.push({ workflowId: path.basename(file).replace(/\.pb\.gz$/, ''), scenario: path.dirname(file), history: History.decode(bytes) });
+    const decoded = History.decode(bytes);
+    const workflowId = path.basename(file).replace(/\.pb\.gz$/, '').replace(/\.[0-9a-f-]{36}$/, '');
+    out.push({ workflowId, scenario: path.dirname(file), history: decoded });
   }
   return out;
 }
