@@ -3,6 +3,9 @@
 // worker in its own process and sample its memory. Benchmarks measure; they assert nothing.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -72,10 +75,20 @@ export async function startBench(name: string, env: Record<string, string> = {})
   };
 }
 
+/** Bundles the workflows once, as production does (npm run build), for workers to load. */
+export async function workflowBundle(): Promise<string> {
+  const { bundleWorkflowCode } = await import('@temporalio/worker');
+  const { workflowsPath } = await import('../src/runtime/worker.js');
+  const file = path.join(os.tmpdir(), `cp-bench-bundle-${process.pid}.js`);
+  await writeFile(file, (await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') })).code);
+  return file;
+}
+
 /** A worker in its own process (npm run worker), so its memory is its own. */
 export function startWorkerProcess(bench: Bench, env: Record<string, string> = {}): { child: ChildProcess; ready: Promise<void>; stop(): Promise<void> } {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker.ts'], {
+  // As `npm run worker` starts it: its heap capped, so memory stays flat as garbage is collected.
+  const child = spawn(process.execPath, ['--max-old-space-size=192', '--import', 'tsx', 'worker.ts'], {
     cwd: root,
     env: {
       ...process.env,

@@ -88,8 +88,10 @@ export const envSchema = z.object({
   ACTIVITY_TIMEOUT: deadline('1m').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 30s or 1m, not working days'),
   /** A workflow continues as new once its history has this many events (or Temporal suggests it sooner). */
   WORKFLOW_HISTORY_LIMIT: z.coerce.number().int().min(100).max(50_000).default(8_000),
+  /** A workflow bundle built beforehand (npm run build); without it the worker bundles the workflows as it starts. */
+  WORKFLOW_BUNDLE_PATH: optionalString,
   /** Workflows a worker keeps in memory between tasks; others are replayed when they wake. */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(40).max(100_000).default(300),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(40).max(100_000).default(200),
   /** Activities a worker runs at once; its database pool is sized to match. */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1_000).default(20),
   /** Fraction of a deadline after which a reminder goes out. */

@@ -31,7 +31,12 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
     namespace: setup.temporal.namespace,
     taskQueue: setup.taskQueue,
     activities,
-    ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: workflowsPath() }),
+    // A bundle built beforehand saves the worker bundling at start-up, and the memory that takes.
+    ...(setup.workflowBundle
+      ? { workflowBundle: setup.workflowBundle }
+      : setup.deps.config.WORKFLOW_BUNDLE_PATH
+        ? { workflowBundle: { codePath: setup.deps.config.WORKFLOW_BUNDLE_PATH } }
+        : { workflowsPath: workflowsPath() }),
     // Bids wait for weeks; a drained shutdown lets in-flight activities finish first.
     shutdownGraceTime: '10 seconds',
     // Open bids wait, mostly idle: keeping only so many in memory keeps the worker's memory flat
