@@ -340,3 +340,36 @@ export const webSessions = pgTable(
  * allocation, score, review and interests at the same paths, so queries read either.
  */
 export const bidDocument = sql`coalesce(${bids.model}, ${bids.status})`;
+
+/**
+ * Finance's search over the bid trail: each bid event beside the attributes finance filters on
+ * (the bid's years, ambitions, places, organisations, amount and state now), kept by triggers
+ * (migration 0009) as events arrive and bids change. Derived, so it may change; the trail
+ * itself never does.
+ */
+export const trailSearch = pgTable(
+  'trail_search',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey(),
+    streamId: text('stream_id').notNull(),
+    occurredAt: instant('occurred_at').notNull(),
+    action: text('action').notNull(),
+    state: text('state').notNull(),
+    financialYears: text('financial_years').array().notNull(),
+    ambitions: text('ambitions').array().notNull(),
+    places: text('places').array().notNull(),
+    organisations: text('organisations').array().notNull(),
+    totalPence: pence('total_pence').notNull(),
+  },
+  (t) => [
+    index('trail_search_stream_idx').on(t.streamId, t.id),
+    index('trail_search_state_idx').on(t.state, t.id),
+    index('trail_search_action_idx').on(t.action.op('text_pattern_ops'), t.id),
+    index('trail_search_total_idx').on(t.totalPence),
+    index('trail_search_occurred_idx').on(t.occurredAt),
+    index('trail_search_years_gin').using('gin', t.financialYears),
+    index('trail_search_ambitions_gin').using('gin', t.ambitions),
+    index('trail_search_places_gin').using('gin', t.places),
+    index('trail_search_organisations_gin').using('gin', t.organisations),
+  ],
+);

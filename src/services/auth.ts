@@ -53,27 +53,68 @@ export function actorOf(user: typeof users.$inferSelect): Actor {
   };
 }
 
-/** The user a token belongs to, if the token is well formed, current and the user active. */
+/** How long a token's lookup is trusted before it is read again: a revoked token stops working within this. */
+export const TOKEN_CACHE_MS = 5_000;
+/** "Last used" is written at most this often per token. */
+const LAST_USED_EVERY_MS = 60_000;
+
+interface TokenCache {
+  /** By token hash, or `session:<id>` for a web session. */
+  found: Map<string, { user: AuthUser | null; until: number }>;
+  lastUsedWritten: Map<string, number>;
+}
+const caches = new WeakMap<Db, TokenCache>();
+const cacheOf = (db: Db): TokenCache => {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = { found: new Map(), lastUsedWritten: new Map() }));
+  return cache;
+};
+
+/** Forgets cached lookups at once, in this process: after a token is revoked, a user changed or a session ended. */
+export function forgetTokens(db: Db): void {
+  cacheOf(db).found.clear();
+}
+
+/** A person looked up by `key`, kept for a few seconds (or until `expires`). */
+export async function briefly(db: Db, key: string, load: () => Promise<{ user: AuthUser; expires?: Date | null } | null>, now = Date.now()): Promise<AuthUser | null> {
+  const cache = cacheOf(db);
+  const cached = cache.found.get(key);
+  if (cached && cached.until > now) return cached.user;
+  const found = await load();
+  if (cache.found.size > 10_000) cache.found.clear();
+  cache.found.set(key, { user: found?.user ?? null, until: Math.min(now + TOKEN_CACHE_MS, found?.expires?.getTime() ?? Infinity) });
+  return found?.user ?? null;
+}
+
+/**
+ * The user a token belongs to, if the token is well formed, current and the user active. A
+ * lookup is kept for a few seconds, so a busy client costs one read every few seconds, not one
+ * a request; "last used" is written at most once a minute.
+ */
 export async function authenticate(db: Db, token: string, now = new Date()): Promise<AuthUser | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
-  const [row] = await db
-    .select({ user: users, tokenId: apiTokens.id })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(
-      and(
-        eq(apiTokens.tokenHash, hashToken(token)),
-        isNull(apiTokens.revokedAt),
-        or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
-        eq(users.active, true),
-      ),
-    )
-    .limit(1);
-  if (!row) return null;
-  // Note use at most once a minute: enough for an admin to see which tokens are alive.
-  await db
-    .update(apiTokens)
-    .set({ lastUsedAt: now })
-    .where(and(eq(apiTokens.id, row.tokenId), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, new Date(now.getTime() - 60_000)))));
-  return { ...actorOf(row.user), email: row.user.email, tokenId: row.tokenId };
+  const user = await briefly(
+    db,
+    hashToken(token),
+    async () => {
+      const [row] = await db
+        .select({ user: users, tokenId: apiTokens.id, expiresAt: apiTokens.expiresAt })
+        .from(apiTokens)
+        .innerJoin(users, eq(users.id, apiTokens.userId))
+        .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)), eq(users.active, true)))
+        .limit(1);
+      // A token that expires sooner than the cache would keep it is not kept past its expiry.
+      return row ? { user: { ...actorOf(row.user), email: row.user.email, tokenId: row.tokenId }, expires: row.expiresAt } : null;
+    },
+    now.getTime(),
+  );
+  const cache = cacheOf(db);
+  if (user && now.getTime() - (cache.lastUsedWritten.get(user.tokenId) ?? 0) >= LAST_USED_EVERY_MS) {
+    cache.lastUsedWritten.set(user.tokenId, now.getTime());
+    await db
+      .update(apiTokens)
+      .set({ lastUsedAt: now })
+      .where(and(eq(apiTokens.id, user.tokenId), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, new Date(now.getTime() - LAST_USED_EVERY_MS)))));
+  }
+  return user;
 }

@@ -10,7 +10,7 @@ import { deleteCookie, getCookie, getSignedCookie, setCookie, setSignedCookie } 
 import { ConfigError, type Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { apiTokens, users, webSessions } from '../db/schema.js';
-import { actorOf, type AuthUser } from '../services/auth.js';
+import { actorOf, briefly, forgetTokens, type AuthUser } from '../services/auth.js';
 
 export const SESSION_COOKIE = 'cp_session';
 const CSRF_COOKIE = 'cp_csrf';
@@ -58,7 +58,10 @@ export async function startSession(c: Context, db: Db, secret: string, user: Aut
 /** Ends the session on the server, so its cookie is worth nothing even if copied, and drops the cookie. */
 export async function endSession(c: Context, db: Db, secret: string): Promise<void> {
   const id = await getSignedCookie(c, secret, SESSION_COOKIE);
-  if (id && SESSION_ID.test(id)) await db.update(webSessions).set({ endedAt: new Date() }).where(and(eq(webSessions.id, id), isNull(webSessions.endedAt)));
+  if (id && SESSION_ID.test(id)) {
+    await db.update(webSessions).set({ endedAt: new Date() }).where(and(eq(webSessions.id, id), isNull(webSessions.endedAt)));
+    forgetTokens(db);
+  }
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secure(c) });
 }
 
@@ -67,8 +70,9 @@ export async function sessionUser(c: Context, db: Db, secret: string): Promise<A
   const id = await getSignedCookie(c, secret, SESSION_COOKIE);
   if (!id || !SESSION_ID.test(id)) return null;
   const now = new Date();
-  const [row] = await db
-    .select({ user: users, tokenId: apiTokens.id })
+  return briefly(db, `session:${id}`, async () => {
+    const [row] = await db
+    .select({ user: users, tokenId: apiTokens.id, expiresAt: webSessions.expiresAt })
     .from(webSessions)
     .innerJoin(apiTokens, eq(apiTokens.id, webSessions.tokenId))
     .innerJoin(users, eq(users.id, webSessions.userId))
@@ -84,7 +88,8 @@ export async function sessionUser(c: Context, db: Db, secret: string): Promise<A
       ),
     )
     .limit(1);
-  return row ? { ...actorOf(row.user), email: row.user.email, tokenId: row.tokenId } : null;
+    return row ? { user: { ...actorOf(row.user), email: row.user.email, tokenId: row.tokenId }, expires: row.expiresAt } : null;
+  });
 }
 
 // CSRF: a random value in an HTTP-only cookie, repeated in each form; a cross-site page can

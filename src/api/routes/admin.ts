@@ -7,7 +7,7 @@ import { activeRuleSet } from '../../activities/scoring.js';
 import { lifecyclePolicy } from '../../config/policy.js';
 import { apiTokens, organisations, ruleSetActivations, users } from '../../db/schema.js';
 import { isDraft, listRuleSets, loadRuleSet, UnknownRuleSetError } from '../../rules/engine.js';
-import { issueToken } from '../../services/auth.js';
+import { forgetTokens, issueToken } from '../../services/auth.js';
 import type { Actor } from '../../shared.js';
 import { ApiError } from '../errors.js';
 import { errorResponses } from '../openapi.js';
@@ -129,6 +129,7 @@ export function adminRouter() {
         throw new ApiError(422, 'refused', 'You cannot remove your own admin role or deactivate yourself; ask another admin');
       }
       const [updated] = await c.get('deps').db.update(users).set(changes).where(eq(users.id, userId)).returning();
+      forgetTokens(c.get('deps').db);
       if (!updated) throw new ApiError(404, 'not_found', `User ${userId} was not found`);
       return c.json(toUser(updated), 200);
     },
@@ -194,6 +195,7 @@ export function adminRouter() {
         .set({ revokedAt: new Date() })
         .where(and(eq(apiTokens.id, c.req.valid('param').tokenId), isNull(apiTokens.revokedAt)))
         .returning();
+      forgetTokens(c.get('deps').db);
       if (!row) throw new ApiError(404, 'not_found', 'No such token, or it is revoked already');
       return c.json(toToken(row), 200);
     },
