@@ -41,7 +41,7 @@ const workflowForbidden = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', 'src/db/migrations/**', 'test-results/**', 'eslint.config.js', 'src/web/static/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'src/db/migrations/**', 'test-results/**', 'eslint.config.js', 'src/web/static/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

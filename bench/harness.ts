@@ -2,7 +2,7 @@
 // PostgreSQL database migrated and seeded with the demo people, and helpers to drive bids, run a
 // worker in its own process and sample its memory. Benchmarks measure; they assert nothing.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +23,9 @@ export interface Bench {
   temporal: TestWorkflowEnvironment;
   close(): Promise<void>;
 }
+
+/** How production starts a worker's Node.js (Dockerfile, npm run worker): a capped heap. */
+export const WORKER_NODE_FLAGS = '--max-old-space-size=192 --max-semi-space-size=2';
 
 const adminUrl = () => process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -84,11 +87,13 @@ export async function workflowBundle(): Promise<string> {
   return file;
 }
 
-/** A worker in its own process (npm run worker), so its memory is its own. */
+/** A worker in its own process, as production runs it (npm run build; node dist/worker.js), so its memory is its own. */
 export function startWorkerProcess(bench: Bench, env: Record<string, string> = {}): { child: ChildProcess; ready: Promise<void>; stop(): Promise<void> } {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  // As `npm run worker` starts it: its heap capped, so memory stays flat as garbage is collected.
-  const child = spawn(process.execPath, ['--max-old-space-size=192', '--import', 'tsx', 'worker.ts'], {
+  const compiled = path.join(root, 'dist', 'worker.js');
+  if (!existsSync(compiled)) throw new Error('Build first: npm run build (the bench scripts do)');
+  // Its heap capped, as the image runs it, so memory stays flat as garbage is collected.
+  const child = spawn(process.execPath, [...(process.env.WORKER_NODE_FLAGS ?? WORKER_NODE_FLAGS).split(' '), compiled], {
     cwd: root,
     env: {
       ...process.env,

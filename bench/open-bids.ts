@@ -2,7 +2,7 @@
 // scoring to AWAITING_ASSEMBLY on a real Temporal dev server and PostgreSQL, with the worker in
 // its own process. Prints the worker's resident memory as the bids open and once they all wait,
 // and that every bid answers GET /bids/{reference}. A benchmark: it measures, asserts nothing.
-//   npm run bench:open-bids [-- <bids> [<concurrency>]]
+//   npm run bench:open-bids [-- <bids> [<concurrency>]]   (builds first: the worker runs dist/worker.js)
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { createApp } from '../src/api/app.js';
@@ -13,7 +13,7 @@ import { bids } from '../src/db/schema.js';
 import { eq } from 'drizzle-orm';
 import { DEMO_USERS } from '../src/db/demo.js';
 import { bidWorkflowId, completeReviewUpdate, recordRatingUpdate, recordReviewStepUpdate, RATING_CRITERIA, REVIEW_STEPS, type Actor } from '../src/shared.js';
-import { BENCH_TEAM, mb, pool, rssOf, startBench, startWorkerProcess, workflowBundle } from './harness.js';
+import { BENCH_TEAM, mb, pool, rssOf, startBench, startWorkerProcess } from './harness.js';
 import examples from '../examples/bid.json' with { type: 'json' };
 import { bidSubmissionSchema } from '../src/domain/bid.js';
 
@@ -21,7 +21,7 @@ const N = Number(process.argv[2] ?? 10_000);
 const WIDTH = Number(process.argv[3] ?? 32);
 
 const bench = await startBench('open-bids');
-const worker = startWorkerProcess(bench, { WORKFLOW_BUNDLE_PATH: await workflowBundle(), ...(process.env.WORKER_MAX_CACHED_WORKFLOWS && { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS }), ...(process.env.WORKER_NODE_OPTIONS && { NODE_OPTIONS: process.env.WORKER_NODE_OPTIONS }) });
+const worker = startWorkerProcess(bench, { ...(process.env.WORKER_MAX_CACHED_WORKFLOWS && { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS }), ...(process.env.WORKER_NODE_OPTIONS && { NODE_OPTIONS: process.env.WORKER_NODE_OPTIONS }) });
 await worker.ready;
 const pid = worker.child.pid!;
 let peak = 0;

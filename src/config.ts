@@ -91,7 +91,7 @@ export const envSchema = z.object({
   /** A workflow bundle built beforehand (npm run build); without it the worker bundles the workflows as it starts. */
   WORKFLOW_BUNDLE_PATH: optionalString,
   /** Workflows a worker keeps in memory between tasks; others are replayed when they wake. */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(40).max(100_000).default(200),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(40).max(100_000).default(100),
   /** Activities a worker runs at once; its database pool is sized to match. */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1_000).default(20),
   /** Fraction of a deadline after which a reminder goes out. */

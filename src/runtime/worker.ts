@@ -14,6 +14,12 @@ export function workflowsPath(): string {
   throw new Error('cannot find src/workflows/index');
 }
 
+/** The workflow bundle npm run build made, when this is the compiled code beside it. */
+function builtBundle(): string | undefined {
+  const file = fileURLToPath(new URL('../../workflow-bundle.js', import.meta.url));
+  return import.meta.url.endsWith('.js') && existsSync(file) ? file : undefined;
+}
+
 export interface WorkerSetup {
   temporal: Pick<TemporalRuntime, 'nativeConnection' | 'namespace'>;
   taskQueue: string;
@@ -34,8 +40,8 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
     // A bundle built beforehand saves the worker bundling at start-up, and the memory that takes.
     ...(setup.workflowBundle
       ? { workflowBundle: setup.workflowBundle }
-      : setup.deps.config.WORKFLOW_BUNDLE_PATH
-        ? { workflowBundle: { codePath: setup.deps.config.WORKFLOW_BUNDLE_PATH } }
+      : (setup.deps.config.WORKFLOW_BUNDLE_PATH ?? builtBundle())
+        ? { workflowBundle: { codePath: (setup.deps.config.WORKFLOW_BUNDLE_PATH ?? builtBundle())! } }
         : { workflowsPath: workflowsPath() }),
     // Bids wait for weeks; a drained shutdown lets in-flight activities finish first.
     shutdownGraceTime: '10 seconds',

@@ -13,9 +13,17 @@ const APP_SCSS = fileURLToPath(new URL('./styles/app.scss', import.meta.url));
 
 let css: Promise<string> | undefined;
 
-/** Compiles once per process; the first page waits a second or so for it. */
+/** The stylesheet npm run build compiled, beside the compiled module; else compiled once per process. */
 export function stylesheet(): Promise<string> {
   css ??= (async () => {
+    const built = fileURLToPath(new URL('./styles/app.css', import.meta.url));
+    if (import.meta.url.endsWith('.js')) {
+      try {
+        return await readFile(built, 'utf8');
+      } catch {
+        // Not built: compile it.
+      }
+    }
     const sass = await import('sass');
     const result = await sass.compileAsync(APP_SCSS, {
       loadPaths: [path.join(NHSUK, '..', '..', '..')],
