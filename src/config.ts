@@ -73,6 +73,11 @@ export const envSchema = z.object({
     .default('NW'),
   /** Signs the web pages' session cookies. Embedded starts make one and keep it in DATA_DIR. */
   SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** Behind a proxy that sets X-Forwarded-For: count sign-in attempts by the address it names. */
+  TRUST_PROXY: bool.default(false),
+  /** Failed sign-ins a client may make in SIGN_IN_WINDOW before it must wait. */
+  SIGN_IN_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
+  SIGN_IN_WINDOW: deadline('15m').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 15m'),
   /** How long a web session lasts. */
   SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(10),
   /** Seed demo organisations and users on an empty database (default: only when embedded). */
@@ -94,6 +99,12 @@ export const envSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(40).max(100_000).default(100),
   /** Activities a worker runs at once; its database pool is sized to match. */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(1_000).default(20),
+  /** How long start-up waits for PostgreSQL and Temporal (trying again with backoff) before it gives up. */
+  STARTUP_TIMEOUT: deadline('2m').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 2m'),
+  /** How long an action waits for its workflow's answer before saying it may not have been applied yet (503). */
+  ACTION_TIMEOUT: deadline('10s').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 10s'),
+  /** How long to wait for a connection to PostgreSQL or an answer from Temporal before answering 503. */
+  DEPENDENCY_TIMEOUT: deadline('5s').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 5s'),
   /** Fraction of a deadline after which a reminder goes out. */
   REMINDER_FRACTION: z.coerce.number().gt(0).lt(1).default(0.8),
   /** A bank holiday England's calendar does not know yet, as YYYY-MM-DD, comma separated. */
@@ -127,3 +138,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export function shouldSeedDemo(config: Config): boolean {
   return config.SEED_DEMO ?? config.DATABASE_URL === undefined;
 }
+
+/** An elapsed-time setting in milliseconds (the schema refuses working days for these). */
+export const elapsedMs = (spec: DurationSpec): number => (spec.kind === 'elapsed' ? spec.ms : spec.days * 86_400_000);

@@ -16,6 +16,7 @@ import { roundsRouter } from './routes/rounds.js';
 import { docsRouter } from './docs.js';
 import { requireUser } from './auth.js';
 import { webRouter } from '../web/app.js';
+import { withRequestContext } from '../services/context.js';
 
 const PUBLIC = [/^\/health$/, /^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/$/, /^\/app(\/|$)/, /^\/assets\//];
 const isPublic = (path: string) => PUBLIC.some((re) => re.test(path));
@@ -47,6 +48,17 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
+
+  // An action sent with an Idempotency-Key counts once, however often it is sent.
+  app.use('*', async (c, next) => {
+    const key = c.req.header('idempotency-key');
+    if (key !== undefined && !/^[\x21-\x7e]{8,100}$/.test(key)) {
+      throw new ApiError(400, 'validation_failed', 'The request is not valid: Idempotency-Key', [
+        { field: 'header.idempotency-key', rule: 'idempotency_key', message: 'must be 8 to 100 printable characters, no spaces' },
+      ]);
+    }
+    await withRequestContext({ idempotencyKey: key }, next);
+  });
 
   // Every route needs a bearer token but health, the API's documentation and the web pages.
   app.use('*', requireUser(isPublic));

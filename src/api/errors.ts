@@ -48,11 +48,47 @@ export function validationError(error: z.ZodError, target: string): ApiError {
 }
 
 export function renderError(c: Context, error: ApiError): Response {
+  if (error.status === 503) c.header('Retry-After', String(RETRY_AFTER_SECONDS));
   return c.json({ error: { code: error.code, message: error.message, details: error.details ?? null } }, error.status);
+}
+
+const DB_CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
+/** grpc status codes: the call did not get through, or got no answer in time. */
+const GRPC_UNAVAILABLE = 14;
+const GRPC_DEADLINE_EXCEEDED = 4;
+
+/** Seconds a client should wait before sending again, when a part is unavailable. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * A part the service depends on did not answer: PostgreSQL (no connection, shutting down, too
+ * many connections) or Temporal (unavailable, or no answer in time). Such errors are 503s, never
+ * 500s; an action that got no answer may have been applied, and says how to retry safely.
+ */
+export function dependencyError(error: unknown): ApiError | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown; name?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth += 1) {
+    const code = e.code;
+    if (typeof code === 'string' && (DB_CONNECTION_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code))) {
+      return new ApiError(503, 'service_unavailable', 'The database is not answering just now; try again shortly', { dependency: 'database', retryAfterSeconds: RETRY_AFTER_SECONDS });
+    }
+    if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) {
+      return new ApiError(
+        503,
+        'service_unavailable',
+        code === GRPC_DEADLINE_EXCEEDED
+          ? 'The workflow engine did not answer in time. An action may have been applied: send it again with the same Idempotency-Key, which applies it at most once'
+          : 'The workflow engine is not answering just now; try again shortly (with the same Idempotency-Key, for an action)',
+        { dependency: 'temporal', retryAfterSeconds: RETRY_AFTER_SECONDS, outcome: code === GRPC_DEADLINE_EXCEEDED ? 'unknown' : 'not_applied' },
+      );
+    }
+  }
+  return undefined;
 }
 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  const unavailable = dependencyError(error);
+  if (unavailable) return unavailable;
   if (error instanceof HTTPException) {
     if (error.status === 413) return new ApiError(413, 'payload_too_large', 'The request body is too large');
     if (error.status === 400) return new ApiError(400, 'malformed_body', error.message || 'The request body is malformed');

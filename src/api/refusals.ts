@@ -4,7 +4,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { RefusalType } from '../shared.js';
-import { ApiError } from './errors.js';
+import { ApiError, dependencyError } from './errors.js';
 
 const STATUS: Record<string, { status: 400 | 403 | 409 | 422; code: string }> = {
   [RefusalType.wrongState]: { status: 409, code: 'wrong_state' },
@@ -26,6 +26,8 @@ function findApplicationFailure(error: unknown): ApplicationFailure | undefined 
 
 /** Turns a refused or failed workflow call into the API's error, or rethrows what it does not know. */
 export function refusalToApiError(error: unknown, what: string): ApiError {
+  const unavailable = dependencyError(error);
+  if (unavailable) return unavailable;
   if (error instanceof WorkflowNotFoundError) {
     // A finished workflow (a lapsed, withdrawn, closed or funded bid; a closed meeting) takes no more actions.
     if (/already completed/i.test(error.message)) return new ApiError(409, 'closed', `${what} is closed and takes no more actions`);

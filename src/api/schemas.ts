@@ -264,7 +264,8 @@ export const userUpdateBody = z
     organisation: z.string().regex(/^[A-Z0-9_]{2,20}$/).optional(),
     active: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((changes) => Object.keys(changes).length > 0, { message: 'name at least one of name, roles, profession, organisation, active to change', path: [] });
 export const tokenCreateBody = z
   .object({ label: text(100, 'A label'), expiresAt: z.iso.datetime({ offset: true }).optional() })
   .strict();

@@ -33,10 +33,11 @@ export function redactUrl(url: string): string {
   }
 }
 
-export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+export async function openPostgres(url: string, poolSize = 10, connectTimeoutSeconds = 5): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  const client = postgres(url, { max: poolSize, onnotice: () => {}, connect_timeout: 10 });
+  // A database that does not answer is a 503 within seconds, not a request hanging for its driver's default.
+  const client = postgres(url, { max: poolSize, onnotice: () => {}, connect_timeout: connectTimeoutSeconds });
   return {
     db: drizzle(client, { schema }) as unknown as Db,
     kind: 'postgres',
@@ -59,8 +60,8 @@ export async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-export async function openDatabase(options: { url?: string; dataDir: string; poolSize?: number }): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolSize) : openPglite(options.dataDir);
+export async function openDatabase(options: { url?: string; dataDir: string; poolSize?: number; connectTimeoutSeconds?: number }): Promise<Database> {
+  return options.url ? openPostgres(options.url, options.poolSize, options.connectTimeoutSeconds) : openPglite(options.dataDir);
 }
 
 /** Applies the committed migrations; safe to call from several processes at once. */

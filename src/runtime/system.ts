@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
-import { ConfigError, shouldSeedDemo, type Config } from '../config.js';
+import { ConfigError, elapsedMs, shouldSeedDemo, type Config } from '../config.js';
 import { seedDemo } from '../services/demo.js';
 import { resolveSessionSecret } from '../web/session.js';
-import { migrateDatabase, openDatabase, type Database } from '../db/client.js';
+import { migrateDatabase, openDatabase, pingDatabase, type Database } from '../db/client.js';
+import { waitFor } from './retry.js';
 import { seedReferenceData } from '../db/seed.js';
 import { createLogger, type Logger } from './log.js';
 import { connectTemporal, ensureSearchAttributes, openTemporal, type TemporalRuntime } from './temporal.js';
@@ -67,6 +68,11 @@ export async function startSystem(config: Config, options: SystemOptions, logger
     stack.length = 0;
   };
 
+  if (!options.embedded && !config.TEMPORAL_ADDRESS) {
+    throw new ConfigError([
+      'TEMPORAL_ADDRESS: required when the worker and the API run as separate processes (npm run worker, npm run api), e.g. temporal.internal:7233; npm start runs an embedded dev server instead',
+    ]);
+  }
   if (!options.embedded && !config.DATABASE_URL) {
     throw new ConfigError([
       'DATABASE_URL: required when the worker and the API run as separate processes (npm run worker, npm run api); npm start runs with an embedded database instead',
@@ -75,17 +81,22 @@ export async function startSystem(config: Config, options: SystemOptions, logger
   try {
     // A worker's activities each hold a connection while they run: its pool is at least that large.
     const poolSize = options.worker ? Math.max(config.DATABASE_POOL_SIZE, config.WORKER_MAX_CONCURRENT_ACTIVITIES) : config.DATABASE_POOL_SIZE;
-    const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize });
+    const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize, connectTimeoutSeconds: Math.ceil(elapsedMs(config.DEPENDENCY_TIMEOUT) / 1000) });
     stack.push({ name: `the database (${database.kind})`, stop: () => database.close() });
+    const wait = { timeoutMs: elapsedMs(config.STARTUP_TIMEOUT), log: logger.warn };
+    await waitFor(`PostgreSQL at ${database.location}`, () => pingDatabase(database.db), wait);
     await migrateDatabase(database, config.DATABASE_URL);
     await seedReferenceData(database.db);
     // The process that serves people seeds the demo, so its token file is where they sign in.
     if (options.api && shouldSeedDemo(config)) await seedDemo(database.db, config, logger.info);
     logger.info(`Database ready: ${database.kind} at ${database.location}`);
 
-    const temporal = options.embedded ? await openTemporal(config, logger.info) : await connectTemporal(config);
+    const temporal = options.embedded ? await openTemporal(config, logger.info) : await waitFor(`Temporal at ${config.TEMPORAL_ADDRESS}`, () => connectTemporal(config), wait);
     stack.push({ name: temporal.embedded ? 'the Temporal dev server' : 'the Temporal connection', stop: () => temporal.close() });
-    if (!temporal.embedded) await ensureSearchAttributes(temporal, logger.info);
+    if (!temporal.embedded) {
+      await waitFor(`namespace ${temporal.namespace} on Temporal at ${temporal.address}`, () => temporal.client.workflowService.describeNamespace({ namespace: temporal.namespace }), wait);
+      await ensureSearchAttributes(temporal, logger.info);
+    }
     logger.info(`Temporal ready at ${temporal.address}, namespace ${temporal.namespace}`);
 
     let worker: Worker | undefined;

@@ -7,7 +7,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import protos from '@temporalio/proto';
 import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server.js';
-import type { Config } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
+import { portFree } from './retry.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../shared.js';
 import { cachedToolPath, findGoTool, projectCacheDir, type GoTool } from './go-tools.js';
 
@@ -63,6 +64,14 @@ export async function startDevServer(config: Config, log: (line: string) => void
   const { executable, description } = await devServerExecutable(config.TEMPORAL_CLI_PATH);
   await mkdir(config.DATA_DIR, { recursive: true });
   const dbFilename = path.resolve(config.DATA_DIR, 'temporal.sqlite');
+  // Another server on the port would be used instead, silently: refuse to start.
+  for (const [name, port] of [['TEMPORAL_DEV_PORT', config.TEMPORAL_DEV_PORT], ['TEMPORAL_DEV_UI_PORT', config.TEMPORAL_DEV_UI_PORT]] as const) {
+    if (!(await portFree(port))) {
+      throw new ConfigError([
+        `${name}: port ${port} is in use by another program, so the embedded Temporal dev server cannot start there. Stop that program, set ${name} to a free port, or set TEMPORAL_ADDRESS to use a Temporal server you run`,
+      ]);
+    }
+  }
   log(`Starting the Temporal dev server from ${description}, state in ${dbFilename}`);
   const env = await TestWorkflowEnvironment.createLocal({
     server: {

@@ -26,6 +26,8 @@ export interface WorkerSetup {
   deps: ActivityDeps;
   /** A prebuilt bundle (tests build it once); otherwise the worker bundles workflowsPath. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Other workflows than the service's (a benchmark's floor). */
+  workflowsPath?: string;
   /** Activities to override, for a unit test that isolates one. */
   activityOverrides?: Partial<ReturnType<typeof createActivities>>;
 }
@@ -42,7 +44,7 @@ export async function createWorker(setup: WorkerSetup): Promise<Worker> {
       ? { workflowBundle: setup.workflowBundle }
       : (setup.deps.config.WORKFLOW_BUNDLE_PATH ?? builtBundle())
         ? { workflowBundle: { codePath: (setup.deps.config.WORKFLOW_BUNDLE_PATH ?? builtBundle())! } }
-        : { workflowsPath: workflowsPath() }),
+        : { workflowsPath: setup.workflowsPath ?? workflowsPath() }),
     // Bids wait for weeks; a drained shutdown lets in-flight activities finish first.
     shutdownGraceTime: '10 seconds',
     // Open bids wait, mostly idle: keeping only so many in memory keeps the worker's memory flat

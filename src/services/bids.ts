@@ -1,11 +1,11 @@
 // Bid commands and reads shared by the API and the web pages: allocate a reference, start the
 // bid's workflow (idempotently), read a bid back.
-import { sendUpdate } from './updates.js';
+import { actionUpdateId, sendUpdate } from './updates.js';
 import { acting, toActor } from './auth.js';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
-import type { Config } from '../config.js';
+import { elapsedMs, type Config } from '../config.js';
 import { lifecyclePolicy } from '../config/policy.js';
 import type { Db } from '../db/client.js';
 import { bidCosts, bids, idempotencyKeys, organisations, referenceCounters } from '../db/schema.js';
@@ -38,13 +38,28 @@ export interface ServiceDeps {
 /** How long a submit waits for intake before answering "accepted, still in intake". */
 const INTAKE_WAIT_MS = 15_000;
 
+/** The next reference of the service's own, skipping any number already in use. */
 export async function allocateReference(db: Db, prefix: string, year: number): Promise<string> {
-  const [row] = await db
-    .insert(referenceCounters)
-    .values({ prefix, year, last: 1 })
-    .onConflictDoUpdate({ target: [referenceCounters.prefix, referenceCounters.year], set: { last: sql`${referenceCounters.last} + 1` } })
-    .returning({ last: referenceCounters.last });
-  return `${prefix}-${year}-${String(row!.last).padStart(4, '0')}`;
+  for (;;) {
+    const [row] = await db
+      .insert(referenceCounters)
+      .values({ prefix, year, last: 1 })
+      .onConflictDoUpdate({ target: [referenceCounters.prefix, referenceCounters.year], set: { last: sql`${referenceCounters.last} + 1` } })
+      .returning({ last: referenceCounters.last });
+    const reference = `${prefix}-${year}-${String(row!.last).padStart(4, '0')}`;
+    const [taken] = await db.select({ r: bids.reference }).from(bids).where(eq(bids.reference, reference)).limit(1);
+    const [claimed] = taken ? [taken] : await db.select({ r: idempotencyKeys.reference }).from(idempotencyKeys).where(eq(idempotencyKeys.reference, reference)).limit(1);
+    if (!taken && !claimed) return reference;
+  }
+}
+
+/** A reference a client chose may not be one of the service's own, or the next bid would find its number taken. */
+function checkClientReference(submission: BidSubmission, prefix: string): void {
+  if (submission.reference?.startsWith(`${prefix}-`)) {
+    throw new ApiError(400, 'validation_failed', 'The request is not valid: reference', [
+      { field: 'reference', rule: 'reserved_prefix', message: `references starting ${prefix}- are the service's to give: leave the reference out, or use a prefix of your own` },
+    ]);
+  }
 }
 
 /** The hash of a submission's content, without its reference: the same bid twice hashes the same. */
@@ -77,11 +92,10 @@ export async function submitBid(deps: ServiceDeps, actor: Actor, submission: Bid
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
   });
   try {
-    const handle = await deps.temporal.client.workflow.startUpdateWithStart(submissionReceiptUpdate, {
-      args: [{ contentHash }],
-      waitForStage: 'ACCEPTED',
-      startWorkflowOperation,
-    });
+    // Bounded: a Temporal that does not answer is a 503 (and a retry with the same key is safe).
+    const handle = await deps.temporal.client.connection.withDeadline(Date.now() + elapsedMs(deps.config.ACTION_TIMEOUT), () =>
+      deps.temporal.client.workflow.startUpdateWithStart(submissionReceiptUpdate, { args: [{ contentHash }], waitForStage: 'ACCEPTED', startWorkflowOperation }),
+    );
     const receipt = await Promise.race([
       handle.result(),
       new Promise<SubmissionReceipt>((resolve) =>
@@ -287,10 +301,17 @@ export async function allowedBidActions(deps: ServiceDeps, user: Actor, referenc
   }
 }
 
-/** Runs a human action on a bid: the workflow's validator accepts it, or says why not. */
+/**
+ * Runs a person's action on a bid: only on a bid they may see (the workflow is not asked about
+ * one they may not), once per Idempotency-Key, and the workflow's validator accepts it or says
+ * why not.
+ */
 export async function runBidAction<Ret, Args>(deps: ServiceDeps, reference: string, definition: UpdateDefinition<Ret, [Args]>, args: Args): Promise<Ret> {
+  const actor = (args as { actor?: Actor }).actor;
+  if (actor) await readVisibleBid(deps, actor, reference);
+  const updateId = actor ? await actionUpdateId(deps.db, actor.id, `bid:${reference}`, definition.name, args) : undefined;
   try {
-    return await sendUpdate(deps.temporal.client.workflow.getHandle(bidWorkflowId(reference)), definition, acting(args));
+    return await sendUpdate(deps.temporal.client.workflow.getHandle(bidWorkflowId(reference)), definition, acting(args), { updateId, timeoutMs: elapsedMs(deps.config.ACTION_TIMEOUT) });
   } catch (error) {
     throw refusalToApiError(error, `Bid ${reference}`);
   }
@@ -370,6 +391,7 @@ async function checkSubmitter(deps: ServiceDeps, actor: Actor, submission: BidSu
  * first answer; the same key with another body is refused.
  */
 export async function submitBidOnce(deps: ServiceDeps, actor: Actor, submission: BidSubmission, idempotencyKey?: string): Promise<SubmitAnswer> {
+  checkClientReference(submission, deps.config.REFERENCE_PREFIX);
   await checkSubmitter(deps, actor, submission);
   if (!idempotencyKey) {
     const result = await submitBid(deps, actor, submission);

@@ -1,6 +1,7 @@
 // Assembly meetings for the API and the web pages: schedule one (its workflow), list and read
 // them, and run the members' and the chair's actions through the meeting's workflow.
-import { sendUpdate } from './updates.js';
+import { elapsedMs } from '../config.js';
+import { actionUpdateId, sendUpdate } from './updates.js';
 import { acting, toActor } from './auth.js';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -64,12 +65,12 @@ export async function scheduleMeeting(
     },
   };
   try {
-    await deps.temporal.client.workflow.start(WORKFLOW_TYPES.meeting, {
+    await deps.temporal.client.connection.withDeadline(Date.now() + elapsedMs(deps.config.DEPENDENCY_TIMEOUT), () => deps.temporal.client.workflow.start(WORKFLOW_TYPES.meeting, {
       workflowId: meetingWorkflowId(meetingId),
       taskQueue: deps.temporal.taskQueue,
       args: [args],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
+    }));
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ApiError(409, 'meeting_exists', `Meeting ${meetingId} exists already`);
     throw error;
@@ -127,7 +128,9 @@ export async function getMeeting(deps: MeetingDeps, user: Actor, meetingId: stri
 /** Runs an action through the meeting's workflow, and answers with the meeting as recorded. */
 export async function runMeetingAction<Ret, Args>(deps: MeetingDeps, meetingId: string, definition: UpdateDefinition<Ret, [Args]>, args: Args): Promise<MeetingStatus> {
   try {
-    await sendUpdate(deps.temporal.client.workflow.getHandle(meetingWorkflowId(meetingId)), definition, acting(args));
+    const actor = (args as { actor?: Actor }).actor;
+    const updateId = actor ? await actionUpdateId(deps.db, actor.id, `meeting:${meetingId}`, definition.name, args) : undefined;
+    await sendUpdate(deps.temporal.client.workflow.getHandle(meetingWorkflowId(meetingId)), definition, acting(args), { updateId, timeoutMs: elapsedMs(deps.config.ACTION_TIMEOUT) });
   } catch (error) {
     throw refusalToApiError(error, `Meeting ${meetingId}`);
   }

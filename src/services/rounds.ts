@@ -1,6 +1,7 @@
 // Funding rounds for the API and the web pages: open one (its workflow), read it with its latest
 // allocation, run, confirm or cancel it through the workflow, and what-if runs that change nothing.
-import { sendUpdate } from './updates.js';
+import { elapsedMs } from '../config.js';
+import { actionUpdateId, sendUpdate } from './updates.js';
 import { acting, toActor } from './auth.js';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -64,12 +65,12 @@ export async function openRound(deps: ServiceDeps, user: Actor, round: RoundCrea
   const roundId = round.roundId ?? `${round.financialYear.replace('/', '-')}-${slug(round.title)}`;
   const input: RoundWorkflowInput = { version: 2, start: { ...round, roundId, createdBy: toActor(user), policy: lifecyclePolicy(deps.config) } };
   try {
-    await deps.temporal.client.workflow.start(WORKFLOW_TYPES.round, {
+    await deps.temporal.client.connection.withDeadline(Date.now() + elapsedMs(deps.config.DEPENDENCY_TIMEOUT), () => deps.temporal.client.workflow.start(WORKFLOW_TYPES.round, {
       workflowId: roundWorkflowId(roundId),
       taskQueue: deps.temporal.taskQueue,
       args: [input],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
+    }));
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ApiError(409, 'round_exists', `Funding round ${roundId} exists already`);
     throw error;
@@ -127,7 +128,9 @@ export async function getRound(deps: ServiceDeps, user: Actor, roundId: string) 
 /** Runs an action through the round's workflow, and answers with the round as recorded. */
 export async function runRoundAction<Ret, Args>(deps: ServiceDeps, roundId: string, definition: UpdateDefinition<Ret, [Args]>, args: Args): Promise<RoundStatus> {
   try {
-    await sendUpdate(deps.temporal.client.workflow.getHandle(roundWorkflowId(roundId)), definition, acting(args));
+    const actor = (args as { actor?: Actor }).actor;
+    const updateId = actor ? await actionUpdateId(deps.db, actor.id, `round:${roundId}`, definition.name, args) : undefined;
+    await sendUpdate(deps.temporal.client.workflow.getHandle(roundWorkflowId(roundId)), definition, acting(args), { updateId, timeoutMs: elapsedMs(deps.config.ACTION_TIMEOUT) });
   } catch (error) {
     throw refusalToApiError(error, `Funding round ${roundId}`);
   }

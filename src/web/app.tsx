@@ -1,6 +1,9 @@
 // The web pages, served by the same Hono app as the API and calling the same services, so they
 // enforce the same roles, conflicts and state rules. Server-rendered; they work without
 // JavaScript. Sessions are signed HTTP-only cookies; every form carries a CSRF token.
+import { elapsedMs } from '../config.js';
+import { clientAddress, FailedAttempts } from './rate-limit.js';
+import { withRequestContext } from '../services/context.js';
 import { Hono, type Context } from 'hono';
 import { csrf as originCheck } from 'hono/csrf';
 import { createMiddleware } from 'hono/factory';
@@ -30,7 +33,7 @@ export type FormBody = Record<string, string | string[]>;
 // ---------------------------------------------------------------------------------------------
 // Helpers the pages share
 
-type PageStatus = 200 | 400 | 403 | 404 | 409 | 422 | 500;
+type PageStatus = 200 | 400 | 403 | 404 | 409 | 422 | 429 | 500;
 
 /** A whole HTML document: hono's JSX leaves out the doctype, without which browsers fall into quirks mode. */
 export async function htmlPage(c: WebContext, page: string | Promise<string>, status: PageStatus = 200): Promise<Response> {
@@ -103,8 +106,10 @@ function sentence(field: string, message: string): string {
  */
 export async function act(c: WebContext, then: string, success: Flash, action: () => Promise<unknown>): Promise<Response> {
   const secret = c.get('deps').sessionSecret;
+  const key = c.get('form')?._idempotency;
   try {
-    await action();
+    // The key the form was drawn with: a form sent twice takes its action once.
+    await withRequestContext({ idempotencyKey: typeof key === 'string' && /^[0-9a-f-]{36}$/.test(key) ? key : undefined }, action);
     await setFlash(c, secret, success);
   } catch (error) {
     const apiError = toApiError(error);
@@ -137,7 +142,7 @@ export function webRouter(deps: AppDeps) {
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'same-origin');
     c.set('user', await sessionUser(c, deps.db, deps.sessionSecret));
-    c.set('csrf', csrfToken(c));
+    c.set('csrf', csrfToken(c, deps.sessionSecret));
     c.set('flash', await takeFlash(c, deps.sessionSecret));
     await next();
   });
@@ -151,7 +156,7 @@ export function webRouter(deps: AppDeps) {
         if (typeof v === 'string') fields[k] = v;
         else if (Array.isArray(v)) fields[k] = v.filter((x): x is string => typeof x === 'string');
       }
-      if (!csrfMatches(c, fields._csrf)) return render(c, { title: 'Page expired' }, <Expired />, 403);
+      if (!csrfMatches(c, deps.sessionSecret, fields._csrf)) return render(c, { title: 'Page expired' }, <Expired />, 403);
       c.set('form', fields);
     }
     await next();
@@ -208,6 +213,7 @@ const Expired = () => (
 );
 
 function registerSignIn(web: WebApp, deps: AppDeps) {
+  const signInFailures = new FailedAttempts(deps.config.SIGN_IN_ATTEMPTS, elapsedMs(deps.config.SIGN_IN_WINDOW));
   const demoAvailable = async () => (shouldSeedDemo(deps.config) ? readDemoTokens(deps.config) : []);
 
   web.get('/app/sign-in', async (c) => {
@@ -220,11 +226,20 @@ function registerSignIn(web: WebApp, deps: AppDeps) {
     const form = formOf(c);
     const next = safeNext(one(form, 'next'));
     const token = one(form, 'token');
+    const client = clientAddress(c, deps.config.TRUST_PROXY);
+    const wait = signInFailures.retryAfter(client);
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
+      const message = `Too many sign-in attempts from here: try again in ${Math.ceil(wait / 60)} minute(s)`;
+      return render(c, { title: 'Sign in', errors: [{ field: 'token', message }] }, <SignInPage next={next} csrf={c.get('csrf')} demo={await demoAvailable()} error={message} />, 429);
+    }
     const user = token ? await authenticate(deps.db, token) : null;
     if (!user) {
+      if (token) signInFailures.failed(client);
       const errors = [{ field: 'token', message: token ? 'Enter a valid API token: this one is mistyped, revoked or expired' : 'Enter your API token' }];
       return render(c, { title: 'Sign in', errors }, <SignInPage next={next} csrf={c.get('csrf')} demo={await demoAvailable()} error={errors[0]!.message} />, 400);
     }
+    signInFailures.succeeded(client);
     await startSession(c, deps.db, deps.sessionSecret, user, deps.config.SESSION_HOURS);
     return c.redirect(next ?? homeFor(user), 303);
   });

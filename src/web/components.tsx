@@ -1,6 +1,7 @@
 // NHS design system components as hono/jsx, with the markup of nhsuk-frontend's own templates,
 // so its styles and scripts apply. Every field takes its error and shows it inline; the page
 // shows the same errors in the error summary at the top.
+import { randomUUID } from 'node:crypto';
 import type { Child, FC, PropsWithChildren } from 'hono/jsx';
 import type { BidState } from '../shared.js';
 import { STATE_COLOURS, stateLabel } from './format.js';
@@ -384,10 +385,18 @@ export const Details: FC<PropsWithChildren<{ summary: Child; open?: boolean }>> 
   </details>
 );
 
-/** A form posting to the app, with its CSRF token. */
+/**
+ * A form posting to the app, with its CSRF token and a key made when the form is drawn: sent
+ * twice (a double click, a resent page), its action counts once.
+ */
 export const Form: FC<PropsWithChildren<{ action: string; csrf: string; id?: string; method?: 'post' | 'get' }>> = ({ action, csrf, id, method = 'post', children }) => (
   <form action={action} method={method} novalidate id={id}>
-    {method === 'post' ? <input type="hidden" name="_csrf" value={csrf} /> : null}
+    {method === 'post' ? (
+      <>
+        <input type="hidden" name="_csrf" value={csrf} />
+        <input type="hidden" name="_idempotency" value={randomUUID()} />
+      </>
+    ) : null}
     {children}
   </form>
 );

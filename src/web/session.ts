@@ -92,10 +92,12 @@ export async function sessionUser(c: Context, db: Db, secret: string): Promise<A
   });
 }
 
-// CSRF: a random value in an HTTP-only cookie, repeated in each form; a cross-site page can
-// neither read the cookie nor so fill in the field. Hono's csrf() also checks the Origin.
+// CSRF: a random value in an HTTP-only cookie, and in each form a keyed hash of it with the
+// session's cookie: a cross-site page can neither read the cookie nor so fill in the field, and
+// a cookie and field taken from one person's browser are worth nothing with another's session.
+// Hono's csrf() also checks the Origin.
 
-export function csrfToken(c: Context): string {
+function csrfCookie(c: Context): string {
   let token = getCookie(c, CSRF_COOKIE);
   if (!token || !/^[A-Za-z0-9_-]{32,}$/.test(token)) {
     token = randomBytes(24).toString('base64url');
@@ -104,13 +106,20 @@ export function csrfToken(c: Context): string {
   return token;
 }
 
-export function csrfMatches(c: Context, submitted: unknown): boolean {
-  const cookie = getCookie(c, CSRF_COOKIE);
-  if (!cookie || typeof submitted !== 'string' || submitted.length !== cookie.length) return false;
-  return timingSafeEqual(Buffer.from(cookie), Buffer.from(submitted));
+const boundToSession = (c: Context, secret: string, cookie: string) =>
+  createHmac('sha256', secret).update(`csrf\n${cookie}\n${getCookie(c, SESSION_COOKIE) ?? ''}`).digest('base64url');
+
+/** The token the page's forms carry. */
+export function csrfToken(c: Context, secret: string): string {
+  return boundToSession(c, secret, csrfCookie(c));
 }
 
-// Flash: one message carried across a redirect (post, redirect, get), signed so it cannot be forged.
+export function csrfMatches(c: Context, secret: string, submitted: unknown): boolean {
+  const cookie = getCookie(c, CSRF_COOKIE);
+  if (!cookie || typeof submitted !== 'string') return false;
+  const expected = boundToSession(c, secret, cookie);
+  return submitted.length === expected.length && timingSafeEqual(Buffer.from(expected), Buffer.from(submitted));
+}
 
 export interface Flash {
   kind: 'success' | 'error';

@@ -110,12 +110,14 @@ export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> 
     onUpdate(
       definition,
       (args) =>
-        m.exclusive(async () => {
-          check(action, args.actor, args as unknown as BidActionArgs[A]);
-          const s = await transition(m.model, args.actor, args, now());
-          await record(s);
-          return outcome(s);
-        }),
+        m.answer(() =>
+          m.exclusive(async () => {
+            check(action, args.actor, args as unknown as BidActionArgs[A]);
+            const s = await transition(m.model, args.actor, args, now());
+            await record(s);
+            return outcome(s);
+          }),
+        ),
       (args) => validate(action, args.actor, args as unknown as BidActionArgs[A]),
     );
   }
@@ -140,7 +142,7 @@ export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> 
 
   onUpdate(
     resubmitUpdate,
-    async (args) => {
+    (args) => m.answer(async () => {
       const before = await m.exclusive(async () => {
         check('resubmit', args.actor, args);
         const count = m.model.intake.count;
@@ -149,7 +151,7 @@ export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> 
       });
       await condition(() => m.model.intake.count > before);
       return model.receiptOf(m.model);
-    },
+    }),
     (args) => validate('resubmit', args.actor, args),
   );
 
@@ -169,7 +171,7 @@ export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> 
 
   onUpdate(
     rescoreUpdate,
-    async (args) => {
+    (args) => m.answer(async () => {
       const { before, s } = await m.exclusive(async () => {
         check('rescore', args.actor, args);
         const count = m.model.scoring.count;
@@ -179,7 +181,7 @@ export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> 
       });
       await condition(() => m.model.scoring.count > before);
       return outcome(s);
-    },
+    }),
     (args) => validate('rescore', args.actor, args),
   );
 
@@ -190,11 +192,13 @@ export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> 
   onUpdate(
     placeOnAgendaUpdate,
     (args) =>
-      m.exclusive(async () => {
-        check('placeOnAgenda', null, args);
-        await record(model.placedOnAgenda(m.model, args));
-        return model.agendaPlacement(m.model, args.purpose);
-      }),
+      m.answer(() =>
+        m.exclusive(async () => {
+          check('placeOnAgenda', null, args);
+          await record(model.placedOnAgenda(m.model, args));
+          return model.agendaPlacement(m.model, args.purpose);
+        }),
+      ),
     (args) => validate('placeOnAgenda', null, args),
   );
 

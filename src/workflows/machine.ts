@@ -28,7 +28,15 @@ export interface RecorderState {
   /** Trail events and notices numbered so far: their ids are the idempotency keys. */
   events: number;
   notices: number;
+  /**
+   * The answers to the last Updates, by Update id (the caller's Idempotency-Key): Temporal
+   * answers a repeated id itself within a run, and this answers it after continue-as-new.
+   */
+  answered?: [string, unknown][];
 }
+
+/** How many answers are kept across continue-as-new: far more than any client's retry window. */
+const ANSWERS_KEPT = 200;
 
 export const FRESH: RecorderState = { version: 0, events: 0, notices: 0 };
 
@@ -89,6 +97,8 @@ export interface Machine<M> {
   admits(check: (model: M) => Refusal | null): Refusal | null;
   /** Runs `fn` when no other action is running, so each step starts from the last one's model. */
   exclusive<T>(fn: () => T | Promise<T>): Promise<T>;
+  /** An Update's handler: an Update id answered before (even in an earlier run) gets its first answer again. */
+  answer<T>(fn: () => Promise<T>): Promise<T>;
   /** Commits a step and only then takes its model; then sends its messages. */
   record(step: Step<M>): Promise<void>;
   /** Changes the model without a trail event (bookkeeping the next commit carries). */
@@ -101,6 +111,7 @@ export function machine<M extends object>(options: MachineOptions<M>): Machine<M
   const { workflowId } = workflowInfo();
   let model = options.model;
   let state: RecorderState = { ...options.recorder };
+  const answered = new Map<string, unknown>(options.recorder.answered ?? []);
   /** The model as the read model last stored it; null until this run's first commit is acknowledged. */
   let stored: M | null = state.version > 0 ? model : null;
   let queue: Promise<unknown> = Promise.resolve();
@@ -201,6 +212,16 @@ export function machine<M extends object>(options: MachineOptions<M>): Machine<M
       const refused = check(model);
       return refused && committing && check(committing) === null ? null : refused;
     },
+    async answer<T>(fn: () => Promise<T>): Promise<T> {
+      const id = currentUpdateInfo()?.id;
+      if (id && answered.has(id)) return answered.get(id) as T;
+      const result = await fn();
+      if (id) {
+        answered.set(id, result);
+        if (answered.size > ANSWERS_KEPT) answered.delete(answered.keys().next().value!);
+      }
+      return result;
+    },
     exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
       if (currentUpdateInfo()) updates += 1;
       const run = queue.then(fn);
@@ -231,7 +252,7 @@ export function machine<M extends object>(options: MachineOptions<M>): Machine<M
         draining = true;
         await condition(allHandlersFinished);
         log.info('Continuing as new', { historyLength: workflowInfo().historyLength, historySize: workflowInfo().historySize });
-        await continueAsNew(resume(model, state));
+        await continueAsNew(resume(model, { ...state, answered: [...answered] }));
       }
       return woke && ready();
     },

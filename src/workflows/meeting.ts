@@ -60,12 +60,14 @@ export async function meetingWorkflowV2(input: MeetingWorkflowInput): Promise<Me
     onUpdate(
       definition,
       (args) =>
-        m.exclusive(async () => {
-          check(action, args.actor, args as unknown as MeetingActionArgs[A]);
-          const s = transition(m.model, args.actor, args, now());
-          await m.record(s);
-          return outcome(s);
-        }),
+        m.answer(() =>
+          m.exclusive(async () => {
+            check(action, args.actor, args as unknown as MeetingActionArgs[A]);
+            const s = transition(m.model, args.actor, args, now());
+            await m.record(s);
+            return outcome(s);
+          }),
+        ),
       (args) => validate(action, args.actor, args as unknown as MeetingActionArgs[A]),
     );
   }
@@ -78,14 +80,14 @@ export async function meetingWorkflowV2(input: MeetingWorkflowInput): Promise<Me
 
   onUpdate(
     closeAgendaUpdate,
-    async (args) => {
+    (args) => m.answer(async () => {
       await m.exclusive(() => {
         check('closeAgenda', args.actor, {});
         m.keep(model.agendaRequested(m.model));
       });
       await condition(() => m.model.state !== 'SCHEDULED');
       return { state: m.model.state, version: m.recorder.version, recorded: ['meeting.agenda_closed'] };
-    },
+    }),
     (args) => validate('closeAgenda', args.actor, {}),
   );
   human(openMeetingUpdate, 'openMeeting', (meeting, actor, _args, at) => model.opened(meeting, actor, at));

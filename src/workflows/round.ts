@@ -53,7 +53,7 @@ export async function roundWorkflowV2(input: RoundWorkflowInput): Promise<RoundS
 
   onUpdate(
     runAllocationUpdate,
-    async (args) => {
+    (args) => m.answer(async () => {
       const ticket = await m.exclusive(() => {
         check('runAllocation', args.actor, args);
         const asked = model.runAsked(m.model, person(args.actor), args.reason);
@@ -63,31 +63,35 @@ export async function roundWorkflowV2(input: RoundWorkflowInput): Promise<RoundS
       // Answered once the run is recorded and every bid has been told its place.
       await condition(() => told >= ticket || m.model.state === 'CANCELLED');
       return outcome(null);
-    },
+    }),
     (args) => validate('runAllocation', args.actor, args),
   );
 
   onUpdate(
     confirmAllocationUpdate,
     (args) =>
-      m.exclusive(async () => {
-        check('confirmAllocation', args.actor, args);
-        const s = model.confirmed(m.model, args.actor, now());
-        await m.record(s);
-        return outcome(s);
-      }),
+      m.answer(() =>
+        m.exclusive(async () => {
+          check('confirmAllocation', args.actor, args);
+          const s = model.confirmed(m.model, args.actor, now());
+          await m.record(s);
+          return outcome(s);
+        }),
+      ),
     (args) => validate('confirmAllocation', args.actor, args),
   );
 
   onUpdate(
     cancelRoundUpdate,
     (args) =>
-      m.exclusive(async () => {
-        check('cancelRound', args.actor, args);
-        const s = model.cancelled(m.model, args.actor, args, now());
-        await m.record(s);
-        return outcome(s);
-      }),
+      m.answer(() =>
+        m.exclusive(async () => {
+          check('cancelRound', args.actor, args);
+          const s = model.cancelled(m.model, args.actor, args, now());
+          await m.record(s);
+          return outcome(s);
+        }),
+      ),
     (args) => validate('cancelRound', args.actor, args),
   );
 

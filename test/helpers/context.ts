@@ -141,8 +141,8 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
     },
     stopWorker,
     startWorker,
-    // Year 2099: the service allocates references in the current year, so these never meet one.
-    reference: () => `${prefix}-2099-${String(++counter).padStart(4, '0')}`,
+    // A prefix of its own: the service refuses client references with its REFERENCE_PREFIX.
+    reference: () => `${prefix}C-2099-${String(++counter).padStart(4, '0')}`,
     close: async () => {
       const release = process.env.RECORD_HISTORIES;
       if (options.recordAs && release) {

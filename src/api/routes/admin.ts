@@ -128,6 +128,12 @@ export function adminRouter() {
       if (userId === admin.id && (changes.active === false || (changes.roles && !changes.roles.includes('admin')))) {
         throw new ApiError(422, 'refused', 'You cannot remove your own admin role or deactivate yourself; ask another admin');
       }
+      if (changes.organisation) {
+        const [org] = await c.get('deps').db.select().from(organisations).where(eq(organisations.code, changes.organisation));
+        if (!org) {
+          throw new ApiError(400, 'validation_failed', 'The request is not valid: organisation', [{ field: 'organisation', rule: 'unknown_organisation', message: `${changes.organisation} is not a known organisation` }]);
+        }
+      }
       const [updated] = await c.get('deps').db.update(users).set(changes).where(eq(users.id, userId)).returning();
       forgetTokens(c.get('deps').db);
       if (!updated) throw new ApiError(404, 'not_found', `User ${userId} was not found`);

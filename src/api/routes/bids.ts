@@ -1,6 +1,6 @@
 // Bids: submit, list and read them; the programme team's, the chair's and the admin's actions
 // on one. Every action goes to the bid's workflow, whose validator decides; refusals map to HTTP.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { bidSubmissionSchema } from '../../domain/bid.js';
 import {
   allowedBidActions,
@@ -22,7 +22,7 @@ import {
 } from '../../shared.js';
 import { errorResponses } from '../openapi.js';
 import { bearer, newRouter } from '../router.js';
-import { bidActionRoute, body, json } from './helpers.js';
+import { bidActionRoute, body, idempotencyHeader, json } from './helpers.js';
 import {
   bidDetailSchema,
   bidListQuery,
@@ -36,14 +36,6 @@ import {
   withdrawBody,
 } from '../schemas.js';
 
-const idempotencyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .min(8, 'must be at least 8 characters')
-    .max(100)
-    .optional()
-    .openapi({ param: { name: 'idempotency-key', in: 'header' }, description: 'Idempotency-Key: a retried request with the same key gets the first answer' }),
-});
 
 export function bidsRouter() {
   const router = newRouter();

@@ -28,7 +28,7 @@ import {
   meetingStatusSchema,
   voteBody,
 } from '../schemas.js';
-import { body, json } from './helpers.js';
+import { body, idempotencyHeader, json } from './helpers.js';
 
 const TAG = 'Assembly';
 const statusOf = (status: MeetingStatus) => ({ ...status });
@@ -42,7 +42,7 @@ function meetingAction<S extends z.ZodType>(path: string, summary: string, descr
     summary,
     description,
     security: bearer,
-    request: { params: meetingIdParam, ...body(schema) },
+    request: { params: meetingIdParam, headers: idempotencyHeader, ...body(schema) },
     responses: { 200: json(meetingStatusSchema, 'The meeting after the action'), ...ACTION_ERRORS },
   });
 }
@@ -55,7 +55,7 @@ function itemAction<S extends z.ZodType>(path: string, summary: string, descript
     summary,
     description,
     security: bearer,
-    request: { params: meetingItemParams, ...body(schema) },
+    request: { params: meetingItemParams, headers: idempotencyHeader, ...body(schema) },
     responses: { 200: json(meetingStatusSchema, 'The meeting after the action'), ...ACTION_ERRORS },
   });
 }

@@ -10,7 +10,7 @@ import { cancelRoundUpdate, confirmAllocationUpdate, runAllocationUpdate, type R
 import { errorResponses } from '../openapi.js';
 import { bearer, newRouter } from '../router.js';
 import { penceField, trailEventSchema } from '../schemas.js';
-import { body, json } from './helpers.js';
+import { body, idempotencyHeader, json } from './helpers.js';
 
 const TAG = 'Funding rounds';
 const statusOf = (status: RoundStatus) => ({ ...status });
@@ -82,7 +82,7 @@ function roundAction<S extends z.ZodType>(path: string, summary: string, descrip
     summary,
     description,
     security: bearer,
-    request: { params: roundIdParam, ...body(schema) },
+    request: { params: roundIdParam, headers: idempotencyHeader, ...body(schema) },
     responses: { 200: json(roundSchema, 'The round after the action'), ...errorResponses(400, 401, 403, 404, 409, 413, 422) },
   });
 }
