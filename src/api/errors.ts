@@ -92,6 +92,11 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof HTTPException) {
     if (error.status === 413) return new ApiError(413, 'payload_too_large', 'The request body is too large');
     if (error.status === 400) return new ApiError(400, 'malformed_body', error.message || 'The request body is malformed');
+    if (error.status === 415) {
+      return new ApiError(415, 'unsupported_media_type', 'The request body must be sent as application/json (Content-Type: application/json)', [
+        { field: 'content-type', rule: 'media_type', message: 'must be application/json' },
+      ]);
+    }
     return new ApiError(error.status, 'http_error', error.message || 'The request failed');
   }
   return new ApiError(500, 'internal_error', 'Something went wrong on our side; it has been logged');

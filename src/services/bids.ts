@@ -11,7 +11,8 @@ import type { Db } from '../db/client.js';
 import { bidCosts, bids, idempotencyKeys, organisations, referenceCounters } from '../db/schema.js';
 import type { BidSubmission } from '../domain/bid.js';
 import { canonicalJson, sha256 } from '../domain/trail.js';
-import { bidActionsFor, bidStatusView, type BidModel } from '../model/bid.js';
+import { bidActions, bidActionsFor, bidStatusView, type BidModel } from '../model/bid.js';
+import { hasRole, type ActionRule } from '../model/actions.js';
 import { ApiError } from '../api/errors.js';
 import { refusalToApiError } from '../api/refusals.js';
 import {
@@ -308,7 +309,15 @@ export async function allowedBidActions(deps: ServiceDeps, user: Actor, referenc
  */
 export async function runBidAction<Ret, Args>(deps: ServiceDeps, reference: string, definition: UpdateDefinition<Ret, [Args]>, args: Args): Promise<Ret> {
   const actor = (args as { actor?: Actor }).actor;
-  if (actor) await readVisibleBid(deps, actor, reference);
+  if (actor) {
+    // The role first, as the workflow would: whether this person may ever take the action says
+    // nothing about the bid. Then whether they may see it, before the workflow is asked.
+    const rule = (bidActions.rules as Record<string, ActionRule<BidModel, BidState, never> | undefined>)[definition.name];
+    if (rule && !rule.system && !hasRole(actor, ...rule.roles)) {
+      throw new ApiError(403, 'forbidden', `Only ${rule.roles.join(' or ')} may ${rule.does}`, { rule: 'role' });
+    }
+    await readVisibleBid(deps, actor, reference);
+  }
   const updateId = actor ? await actionUpdateId(deps.db, actor.id, `bid:${reference}`, definition.name, args) : undefined;
   try {
     return await sendUpdate(deps.temporal.client.workflow.getHandle(bidWorkflowId(reference)), definition, acting(args), { updateId, timeoutMs: elapsedMs(deps.config.ACTION_TIMEOUT) });

@@ -6,7 +6,7 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { inject } from 'vitest';
 import { createApp, type App } from '../../src/api/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { openPostgres, type Database, type Db } from '../../src/db/client.js';
+import { migrateDatabase, openPostgres, type Database, type Db } from '../../src/db/client.js';
 import { DEMO_USERS, seedDemoUsers } from '../../src/db/demo.js';
 import { issueToken } from '../../src/services/auth.js';
 import { seedReferenceData } from '../../src/db/seed.js';
@@ -57,6 +57,8 @@ export interface ContextOptions {
   activityOverrides?: WorkerSetup['activityOverrides'];
   /** Start the worker now (default) or leave it to the test. */
   startWorker?: boolean;
+  /** A database of the test's own (migrated here) instead of a clone of the template. */
+  databaseUrl?: string;
   /** With RECORD_HISTORIES=<release>, save this file's workflow histories under test/histories/<release>/<name>. */
   recordAs?: string;
 }
@@ -72,7 +74,7 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
   }
   const suffix = randomBytes(4).toString('hex');
   const prefix = Array.from(randomBytes(4), (b) => String.fromCharCode(65 + (b % 26))).join('');
-  const databaseUrl = await cloneTemplate(inject('templateDatabase'), `cp_test_${inject('runId')}_${suffix}`);
+  const databaseUrl = options.databaseUrl ?? (await cloneTemplate(inject('templateDatabase'), `cp_test_${inject('runId')}_${suffix}`));
   const temporalAddress = inject('temporalAddress');
   const taskQueue = `test-${suffix}`;
   const config = loadConfig({
@@ -83,7 +85,8 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
     REFERENCE_PREFIX: prefix,
     ...options.env,
   });
-  const database = await openPostgres(databaseUrl, 5);
+  const database = await openPostgres(databaseUrl, 5, 2);
+  if (options.databaseUrl) await migrateDatabase(database, databaseUrl);
   await seedReferenceData(database.db);
   await seedDemoUsers(database.db);
   const tokens: Record<string, string> = {};

@@ -1,5 +1,5 @@
 // The web pages through app.request, as a browser without JavaScript would use them: a cookie
-// jar, the form's CSRF token, the Origin header a browser sends with a form.
+// jar, the CSRF token from the page's own form, the Origin header a browser sends with a form.
 import type { App } from '../../src/api/app.js';
 
 const ORIGIN = 'http://localhost';
@@ -8,6 +8,8 @@ export class PageClient {
   readonly cookies = new Map<string, string>();
   /** The Set-Cookie lines of the last response, as sent. */
   lastSetCookies: string[] = [];
+  /** The CSRF field of the last page that had a form, for the session it was rendered in. */
+  private formToken: { value: string; session: string | undefined } | undefined;
 
   constructor(private readonly app: App) {}
 
@@ -29,11 +31,16 @@ export class PageClient {
     return this.post('/app/sign-in', { token, ...(next !== undefined && { next }) });
   }
 
+  /** The token a form on a page would carry: bound to this browser's session, so read from a page. */
   private async csrf(): Promise<string> {
-    if (!this.cookies.has('cp_csrf')) await this.get('/app/sign-in');
-    const token = this.cookies.get('cp_csrf');
-    if (!token) throw new Error('the sign-in page set no CSRF cookie');
-    return token;
+    const session = this.cookies.get('cp_session');
+    if (!this.cookies.has('cp_csrf') || this.formToken?.session !== session) {
+      await this.get(session ? '/app' : '/app/sign-in');
+    }
+    if (!this.formToken || this.formToken.session !== this.cookies.get('cp_session')) {
+      throw new Error('no page gave a CSRF field for this session');
+    }
+    return this.formToken.value;
   }
 
   private async send(path: string, init: RequestInit): Promise<Response> {
@@ -49,6 +56,10 @@ export class PageClient {
       const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) || value === '';
       if (expired) this.cookies.delete(name);
       else this.cookies.set(name, value);
+    }
+    if (res.headers.get('content-type')?.includes('text/html')) {
+      const field = /name="_csrf" value="([^"]+)"/.exec(await res.clone().text());
+      if (field) this.formToken = { value: field[1]!, session: this.cookies.get('cp_session') };
     }
     return res;
   }
