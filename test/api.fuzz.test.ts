@@ -132,7 +132,7 @@ function requests(): fc.Arbitrary<Request> {
       key: fc.option(fc.constantFrom('fuzz-key-0001', 'fuzz-key-0002', 'short', 'x'.repeat(200)), { nil: undefined }),
     }).map(({ user, pathValues, query: queryValues, body, key }) => {
       let concrete = path;
-      pathParams.forEach((p, i) => (concrete = concrete.replace(`{${p.name}}`, encodeURIComponent(String(pathValues[i])))));
+      pathParams.forEach((p, i) => (concrete = concrete.replace(`{${p.name}}`, encodePath(String(pathValues[i])))));
       const search = new URLSearchParams();
       query.forEach((p, i) => {
         const v = queryValues[i];
@@ -169,6 +169,18 @@ async function settled(): Promise<string> {
     if (now === last) return now;
     last = now;
   }
+}
+
+/**
+ * A path segment as a hostile client could send it: a lone surrogate cannot be UTF-8, so it goes
+ * as the three bytes a lax encoder would write (%ED%A0%80), which the service must refuse cleanly.
+ */
+function encodePath(value: string): string {
+  return value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]|[^\uD800-\uDFFF]+/g, (part) => {
+    if (part.length !== 1 || part.charCodeAt(0) < 0xd800 || part.charCodeAt(0) > 0xdfff) return encodeURIComponent(part);
+    const code = part.charCodeAt(0);
+    return [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+  });
 }
 
 describe('every route of the OpenAPI document, fuzzed', () => {
