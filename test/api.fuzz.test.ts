@@ -107,6 +107,9 @@ function valueFor(raw: Schema | undefined, depth = 0): fc.Arbitrary<unknown> {
   return fc.oneof({ weight: 6, arbitrary: fitting }, { weight: 1, arbitrary: hostileValue });
 }
 
+/** A URL cannot carry an unpaired surrogate (encodeURIComponent throws): it becomes U+FFFD, as a browser sends it. */
+const wellFormed = (s: string): string => s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+
 interface Request {
   method: string;
   path: string;
@@ -132,7 +135,7 @@ function requests(): fc.Arbitrary<Request> {
       key: fc.option(fc.constantFrom('fuzz-key-0001', 'fuzz-key-0002', 'short', 'x'.repeat(200)), { nil: undefined }),
     }).map(({ user, pathValues, query: queryValues, body, key }) => {
       let concrete = path;
-      pathParams.forEach((p, i) => (concrete = concrete.replace(`{${p.name}}`, encodeURIComponent(String(pathValues[i])))));
+      pathParams.forEach((p, i) => (concrete = concrete.replace(`{${p.name}}`, encodeURIComponent(wellFormed(String(pathValues[i]))))));
       const search = new URLSearchParams();
       query.forEach((p, i) => {
         const v = queryValues[i];
