@@ -107,6 +107,7 @@ function valueFor(raw: Schema | undefined, depth = 0): fc.Arbitrary<unknown> {
   return fc.oneof({ weight: 6, arbitrary: fitting }, { weight: 1, arbitrary: hostileValue });
 }
 
+
 interface Request {
   method: string;
   path: string;

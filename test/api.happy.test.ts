@@ -194,6 +194,15 @@ describe('bids, review and the Assembly', () => {
     expect(await ok('ian.thompson', 'POST', `/bids/${refs.a}/rescore`, { reason: 'Rule set confirmed for the year' })).toMatchObject({ state: 'AWAITING_ASSEMBLY' });
   });
 
+  it('explains each of a bid’s scores and re-derives them for finance', async () => {
+    const latest = await ok('amira.hassan', 'GET', `/bids/${refs.a}/score`);
+    expect(latest).toMatchObject({ reference: refs.a, scoreId: 'score2', current: true });
+    expect(latest.scores.map((s: { scoreId: string }) => s.scoreId)).toEqual(['score2', 'score1']);
+    expect(await ok('amira.hassan', 'GET', `/bids/${refs.a}/scores/score1`)).toMatchObject({ scoreId: 'score1', current: false });
+    expect(await ok('claire.dawson', 'POST', `/bids/${refs.a}/score/verify`)).toMatchObject({ scoreId: 'score2', match: true, differences: [] });
+    expect(await ok('claire.dawson', 'POST', `/bids/${refs.a}/scores/score1/verify`)).toMatchObject({ scoreId: 'score1', match: true, differences: [] });
+  });
+
   it("runs a meeting: schedule, agenda, attendance, interests, votes, decisions, the Board's decision, close; and cancels another", async () => {
     const f = await waitFor(refs.f!, (x) => evaluatorsOf(x).length === 2, 'two evaluators');
     for (const evaluator of evaluatorsOf(f)) await reviewOverHttp(refs.f!, evaluator);

@@ -48,8 +48,8 @@ export function createLifecycleActivities({ db, config, notifier }: { db: Db; co
 
     /**
      * The least loaded active evaluators with no conflict: not of the bid's lead or partner
-     * organisations and no declared interest. Ties go to the lower id, so the choice is
-     * repeatable. A retry returns what the first attempt chose.
+     * organisations and no declared interest; hub leads only when no one else is free (a hub
+     * lead who rates may not moderate). Ties go to the lower id, so the choice is repeatable. A retry returns what the first attempt chose.
      */
     async assignEvaluators(input: AssignEvaluatorsInput): Promise<PersonRef[]> {
       return db.transaction(async (tx) => {
@@ -81,7 +81,8 @@ export function createLifecycleActivities({ db, config, notifier }: { db: Db; co
               input.excludeUserIds.length ? notInArray(users.id, input.excludeUserIds) : undefined,
             ),
           )
-          .orderBy(sql`coalesce(${load.open}, 0)`, users.id)
+          // Hub leads last: a hub lead who rates a bid may not moderate it (four eyes).
+          .orderBy(sql`'hub_lead' = any(${users.roles})`, sql`coalesce(${load.open}, 0)`, users.id)
           .limit(input.count);
         if (candidates.length === 0) return [];
         const assignedAt = new Date();

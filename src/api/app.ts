@@ -12,6 +12,7 @@ import { adminRouter } from './routes/admin.js';
 import { meetingsRouter } from './routes/meetings.js';
 import { reviewsRouter } from './routes/reviews.js';
 import { trailRouter } from './routes/trail.js';
+import { scoresRouter } from './routes/scores.js';
 import { roundsRouter } from './routes/rounds.js';
 import { docsRouter } from './docs.js';
 import { requireUser } from './auth.js';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', reviewsRouter());
   app.route('/', meetingsRouter());
   app.route('/', trailRouter());
+  app.route('/', scoresRouter());
   app.route('/', roundsRouter());
   app.route('/', adminRouter());
 

@@ -301,9 +301,10 @@ const rules: { [A in BidTableAction]: Rule<A> } = {
     conflict: { as: 'moderate this bid', of: conflictOf },
     states: ['HUB_REVIEW'],
     inState: 'be moderated',
-    guard: (m, _who, args) =>
+    guard: (m, who, args) =>
       first(
         () => reviewPhase(m, 'moderation', 'be moderated'),
+        () => fourEyes(m, who),
         () => (args ? moderationProblem(m, args) : null),
       ),
   },
@@ -397,6 +398,21 @@ function assignmentProblem(m: BidModel, { evaluator, replaces }: BidActionArgs['
     return invalid(`This bid has its ${m.review!.requiredEvaluators} evaluator(s); name the one to replace`);
   }
   return null;
+}
+
+/**
+ * Four eyes: nobody moderates ratings they gave. A hub lead who rated the bid in this review
+ * cycle is one of the two views being reconciled, so another hub lead moderates.
+ */
+export function fourEyes(m: BidModel, who: Asker): Refusal | null {
+  if (who.kind !== 'person') return null;
+  const own = reviewOf(m, who.actor.id);
+  const rated = own ? RATING_CRITERIA.filter((c) => own.ratings[c] !== undefined) : [];
+  if (!rated.length) return null;
+  return forbidden(
+    `${who.actor.name} rated this bid (${rated.join(', ')}), so may not moderate its ratings: another hub lead moderates (four eyes)`,
+    'four_eyes',
+  );
 }
 
 function moderationProblem(m: BidModel, { ratings, decision, comments }: BidActionArgs['moderate']): Refusal | null {

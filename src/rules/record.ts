@@ -45,7 +45,8 @@ const criterionRecordSchema = z
 export const scoreRecordSchema = z
   .object({
     ruleSet: ruleSetIdentitySchema,
-    facts: scoringFactsSchema.openapi({ description: 'The exact facts the rule set was given' }),
+    // A copy made with the extended z: the facts schema may have been made before the extension.
+    facts: z.strictObject(scoringFactsSchema.shape).openapi({ description: 'The exact facts the rule set was given' }),
     criteria: z.array(criterionRecordSchema).openapi({ description: 'Every criterion of the rule set, in its order' }),
     weighting: z
       .object({
@@ -163,14 +164,14 @@ export function scoreRecord(stored: { facts: unknown; result: ScoreResult; ruleS
   };
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Difference = NonNullable<ScoreVerification['firstDifference']>;
 
 /** The inputs first, so a corrupted fact is named rather than the score it moved. */
 const TOP_LEVEL_FIRST = ['ruleSet', 'facts'];
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function firstDifference(recorded: Json | undefined, recomputed: Json | undefined, path: string, top = false): Difference | null {
+export function firstDifference(recorded: Json | undefined, recomputed: Json | undefined, path: string, top = false): Difference | null {
   const isObject = (v: Json | undefined): v is { [key: string]: Json } => typeof v === 'object' && v !== null && !Array.isArray(v);
   const at = (): Difference => ({ path, ...(recorded === undefined ? {} : { recorded }), ...(recomputed === undefined ? {} : { recomputed }) });
   if (Array.isArray(recorded) && Array.isArray(recomputed)) {
