@@ -50,8 +50,6 @@ export const envSchema = z.object({
       .regex(/^[^\s/]+:\d+$/, 'must be host:port, e.g. 0.0.0.0:9464')
       .optional(),
   ),
-  /** Send OpenTelemetry traces to this OTLP/HTTP endpoint (e.g. http://collector:4318); off unless set. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
 
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(3000),
