@@ -80,7 +80,7 @@ await new Promise((r) => setTimeout(r, 10_000));
 const idle = rssOf(pid);
 
 const { token } = await issueToken(bench.database.db, { userId: 'claire.dawson', label: 'bench', createdBy: 'bench' });
-const app = createApp({ db: bench.database.db, temporal: deps.temporal, config: bench.config, sessionSecret: 'bench-session-secret-of-at-least-32-chars', log: () => {} });
+const app = createApp({ db: bench.database.db, temporal: deps.temporal, config: bench.config, sessionSecret: 'bench-session-secret-of-at-least-32-chars' });
 const readStarted = performance.now();
 let answered = 0;
 let wrong = 0;

@@ -105,7 +105,7 @@ console.log(`  ${n.toLocaleString('en-GB')} events stored and indexed (${((perfo
 eventsCopy.length = 0;
 
 const { token } = await issueToken(bench.database.db, { userId: 'claire.dawson', label: 'bench', createdBy: 'bench' });
-const app = createApp({ db: bench.database.db, temporal: { client: bench.temporal.client, taskQueue: bench.config.TEMPORAL_TASK_QUEUE }, config: bench.config, sessionSecret: 'bench-session-secret-of-at-least-32-chars', log: () => {} });
+const app = createApp({ db: bench.database.db, temporal: { client: bench.temporal.client, taskQueue: bench.config.TEMPORAL_TASK_QUEUE }, config: bench.config, sessionSecret: 'bench-session-secret-of-at-least-32-chars' });
 const get = (path: string) => app.request(path, { headers: { authorization: `Bearer ${token}` } });
 
 const RUNS = 200;

@@ -3,6 +3,9 @@
 import { z } from 'zod';
 import { durationSpec, type DurationSpec } from './domain/durations.js';
 
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -32,7 +35,21 @@ const deadline = (fallback: string) =>
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** json (one object a line, for a log collector) or pretty (for a person at a terminal). */
+  LOG_FORMAT: z.enum(LOG_FORMATS).default('json'),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** A worker's operations port (GET /health/live, /health/ready, /metrics); off unless set. */
+  OPS_PORT: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), port.optional()),
+  OPS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** host:port where the Temporal SDK's own Prometheus exporter listens (activity and workflow task latency); off unless set. */
+  TEMPORAL_METRICS_ADDRESS: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^\s/]+:\d+$/, 'must be host:port, e.g. 0.0.0.0:9464')
+      .optional(),
+  ),
 
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(3000),
@@ -105,6 +122,8 @@ export const envSchema = z.object({
   ACTION_TIMEOUT: deadline('10s').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 10s'),
   /** How long to wait for a connection to PostgreSQL or an answer from Temporal before answering 503. */
   DEPENDENCY_TIMEOUT: deadline('5s').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 5s'),
+  /** After the first SIGINT or SIGTERM, further ones are ignored this long; after it, one forces the exit. */
+  SHUTDOWN_GRACE: deadline('10s').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 10s'),
   /** Fraction of a deadline after which a reminder goes out. */
   REMINDER_FRACTION: z.coerce.number().gt(0).lt(1).default(0.8),
   /** A bank holiday England's calendar does not know yet, as YYYY-MM-DD, comma separated. */

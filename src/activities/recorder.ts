@@ -11,6 +11,7 @@ import { costTotals, type Bid } from '../domain/bid.js';
 import { GENESIS_HASH, eventHash, normalisePayload, type StreamType, type TrailEventInput } from '../domain/trail.js';
 import type { Change, Json } from '../model/changes.js';
 import type { NotificationInput, Notifier } from './lifecycle.js';
+import { trailAppends } from '../runtime/metrics.js';
 
 export interface AssignmentsProjection {
   cycle: number;
@@ -324,6 +325,7 @@ export function createRecorderActivities({ db, notifier }: { db: Db; notifier?: 
           }
           throw classify(error);
         }
+        if (result.stored > 0) trailAppends.inc({ stream_type: input.streamType }, result.stored);
         if (result.stored === rows.length) {
           for (const r of rows) heads.set(r.stream_id, { seq: r.seq, hash: r.hash });
         } else {

@@ -3,6 +3,7 @@
 import { asc, eq, inArray, desc, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { decisionEvents } from '../db/schema.js';
+import { trailAppends } from '../runtime/metrics.js';
 import {
   GENESIS_HASH,
   eventHash,
@@ -72,6 +73,7 @@ export async function appendEvents(
     prevHash = hash;
     stored += 1;
   }
+  if (stored) trailAppends.inc({ stream_type: streamType }, stored);
   return { stored, lastSeq: seq };
 }
 

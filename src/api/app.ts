@@ -1,6 +1,8 @@
 // The Hono app: one router per resource, every input through a zod schema, one error format.
 // createApp({ db, temporal }) so tests drive the real thing through app.request().
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { matchedRoutes } from 'hono/route';
 import { bodyLimit } from 'hono/body-limit';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
@@ -18,8 +20,10 @@ import { docsRouter } from './docs.js';
 import { requireUser } from './auth.js';
 import { webRouter } from '../web/app.js';
 import { withRequestContext } from '../services/context.js';
+import { createLogger, type Logger } from '../runtime/log.js';
+import { httpRequestDuration } from '../runtime/metrics.js';
 
-const PUBLIC = [/^\/health$/, /^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/$/, /^\/app(\/|$)/, /^\/assets\//];
+const PUBLIC = [/^\/health(\/live|\/ready)?$/, /^\/metrics$/, /^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/$/, /^\/app(\/|$)/, /^\/assets\//];
 const isPublic = (path: string) => PUBLIC.some((re) => re.test(path));
 
 export interface AppDeps {
@@ -28,17 +32,43 @@ export interface AppDeps {
   config: Config;
   /** Signs the web pages' session cookies (see src/web/session.ts). */
   sessionSecret: string;
-  log?: (line: string) => void;
+  /** Where request and error lines go; without it, errors only, as JSON on stderr. */
+  logger?: Logger;
 }
+
+const REQUEST_ID = /^[\w.:@-]{1,128}$/;
 
 
 export function createApp(deps: AppDeps) {
-  const log = deps.log ?? ((line: string) => console.error(line));
+  const logger = deps.logger ?? createLogger('error', 'api');
   const app = newRouter();
 
+  // Every request gets an id (the caller's X-Request-Id if it is a sane one), echoed back and on
+  // every line logged for it; its duration is measured by route pattern, never by raw path.
   app.use('*', async (c, next) => {
     c.set('deps', deps);
-    await next();
+    const given = c.req.header('x-request-id');
+    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    const log = logger.child({ requestId });
+    c.set('requestId', requestId);
+    c.set('log', log);
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      // The route is the pattern of the handler that matched (middleware is registered for ALL);
+      // a path no handler matches is 'unmatched', so raw paths never become labels.
+      // hono's helper takes Context<any>; ours is typed, which the linter calls unsafe.
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-argument
+      const handler = matchedRoutes(c).filter((r) => r.method !== 'ALL').at(-1);
+      const route = handler?.path ?? 'unmatched';
+      c.res.headers.set('x-request-id', requestId);
+      httpRequestDuration.observe({ method: c.req.method, route, status: String(c.res.status) }, seconds);
+      if (route !== '/health/live' && route !== '/health/ready' && route !== '/metrics') {
+        log.info('request', { method: c.req.method, route, path: c.req.path, status: c.res.status, ms: Math.round(seconds * 1000) });
+      }
+    }
   });
   app.use(
     '*',
@@ -104,7 +134,10 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => renderError(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError((error, c) => {
     const apiError = toApiError(error);
-    if (apiError.status >= 500) log(`${c.req.method} ${c.req.path} failed: ${(error).stack ?? String(error)}`);
+    if (apiError.status >= 500) {
+      const log = c.get('log') ?? logger;
+      log.error(`${c.req.method} ${c.req.path} failed: ${error.message}`, { err: { name: error.name, message: error.message, stack: error.stack } });
+    }
     return renderError(c, apiError);
   });
   return app;

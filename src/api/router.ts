@@ -2,10 +2,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AuthUser } from '../services/auth.js';
 import type { AppDeps } from './app.js';
+import type { Logger } from '../runtime/log.js';
 import { findUnstorable, STORABLE_MESSAGE } from '../domain/text.js';
 import { ApiError, fieldPath, validationError } from './errors.js';
 
-export type AppEnv = { Variables: { deps: AppDeps; user: AuthUser } };
+export type AppEnv = { Variables: { deps: AppDeps; user: AuthUser; requestId: string; log: Logger } };
 
 export function newRouter() {
   return new OpenAPIHono<AppEnv>({

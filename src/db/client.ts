@@ -94,3 +94,18 @@ export async function pingDatabase(db: Db): Promise<void> {
 export function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
+
+/** The migrations committed with this code that the database has not applied yet (their tags). */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const { readFile } = await import('node:fs/promises');
+  const journal = JSON.parse(await readFile(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string; when: number }[] };
+  let applied: number;
+  try {
+    // drizzle's migrator records each applied migration with its journal time (`when`), and applies those later than the last.
+    const [row] = rowsOf<{ last: string | number | null }>(await db.execute(sql`select max(created_at) as last from drizzle.__drizzle_migrations`));
+    applied = Number(row?.last ?? 0);
+  } catch {
+    applied = 0; // no migrations table: none applied
+  }
+  return journal.entries.filter((e) => e.when > applied).map((e) => e.tag);
+}

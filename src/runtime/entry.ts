@@ -1,8 +1,10 @@
 // The shared start of every command: parse the configuration, start the parts, report, and
-// stop on Ctrl-C. A configuration error prints what is wrong and exits with status 78.
-import { ConfigError, loadConfig, type Config } from '../config.js';
+// stop once on SIGINT or SIGTERM (even one that arrives during start-up). A configuration error
+// prints what is wrong and exits with status 78.
+import { ConfigError, elapsedMs, loadConfig, type Config } from '../config.js';
 import { createLogger } from './log.js';
-import { startSystem, stopOnSignals, type RunningSystem, type SystemOptions } from './system.js';
+import { handleShutdownSignals } from './shutdown.js';
+import { startSystem, type RunningSystem, type SystemOptions } from './system.js';
 
 export async function run(name: string, options: SystemOptions, describe: (system: RunningSystem, config: Config) => string[]): Promise<void> {
   let config: Config;
@@ -15,17 +17,25 @@ export async function run(name: string, options: SystemOptions, describe: (syste
     }
     throw error;
   }
-  const logger = createLogger(config.LOG_LEVEL, name);
-  try {
-    const system = await startSystem(config, options, logger);
-    stopOnSignals(system, logger);
-    process.stdout.write(`\n${describe(system, config).join('\n')}\n\nPress Ctrl-C to stop.\n`);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    logger.error(`Start-up failed: ${(error as Error).message}`);
-    process.exit(1);
-  }
+  const logger = createLogger(config, name);
+  let started: Promise<RunningSystem | undefined> = Promise.resolve(undefined);
+  // Listening before start-up: a signal then waits for the parts that did start, and stops them.
+  handleShutdownSignals({
+    stop: async () => (await started)?.stop(),
+    logger,
+    graceMs: elapsedMs(config.SHUTDOWN_GRACE),
+  });
+  started = startSystem(config, options, logger).then(
+    (system) => system,
+    (error: unknown) => {
+      if (error instanceof ConfigError) {
+        process.stderr.write(`${error.message}\n`);
+        process.exit(78);
+      }
+      logger.error(`Start-up failed: ${(error as Error).message}`);
+      process.exit(1);
+    },
+  );
+  const system = await started;
+  if (system) process.stdout.write(`\n${describe(system, config).join('\n')}\n\nPress Ctrl-C to stop.\n`);
 }

@@ -2,7 +2,8 @@
 // worker and the HTTP API, in any combination, and takes them down in reverse order.
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { makeTelemetryFilterString, Runtime, type Worker } from '@temporalio/worker';
+import { Context as ActivityContext } from '@temporalio/activity';
 import { createApp } from '../api/app.js';
 import { ConfigError, elapsedMs, shouldSeedDemo, type Config } from '../config.js';
 import { seedDemo } from '../services/demo.js';
@@ -10,16 +11,33 @@ import { resolveSessionSecret } from '../web/session.js';
 import { migrateDatabase, openDatabase, pingDatabase, type Database } from '../db/client.js';
 import { waitFor } from './retry.js';
 import { seedReferenceData } from '../db/seed.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, temporalLevel, temporalLogger, type Logger } from './log.js';
 import { connectTemporal, ensureSearchAttributes, openTemporal, type TemporalRuntime } from './temporal.js';
-import { createWorker } from './worker.js';
+import { createWorker, type WorkerSetup } from './worker.js';
+import { startOpsServer } from './ops-server.js';
+import { setBacklogProbe } from './metrics.js';
+import { backlogProbe } from './probes.js';
 import type { Notifier } from '../activities/lifecycle.js';
+
+/** The activity's own logger (its lines carry the workflow id) when called in one, else ours. */
+function activityLog(logger: Logger): (message: string, fields?: Record<string, unknown>) => void {
+  try {
+    const log = ActivityContext.current().log;
+    return (message, fields) => {
+      log.info(message, fields);
+    };
+  } catch {
+    return logger.info;
+  }
+}
 
 /** Until e-mail is configured, notifications are stored in the outbox and logged. */
 function logNotifier(logger: Logger): Notifier {
   return {
     send: (n) => {
-      logger.info(`Notification ${n.kind} to ${[...n.recipientIds, ...n.recipientRoles].join(', ')}${n.recipientOrganisation ? ` (${n.recipientOrganisation})` : ''}: ${n.subject}`);
+      activityLog(logger)(`Notification ${n.kind} to ${[...n.recipientIds, ...n.recipientRoles].join(', ')}${n.recipientOrganisation ? ` (${n.recipientOrganisation})` : ''}: ${n.subject}`, {
+        notification: n.kind,
+      });
       return Promise.resolve();
     },
   };
@@ -30,31 +48,47 @@ export interface SystemOptions {
   api: boolean;
   /** Start a dev server and PGlite when no cluster or database is configured (npm start). */
   embedded: boolean;
+  /** Activities to replace in the worker (tests that hold one mid-flight). */
+  activityOverrides?: WorkerSetup['activityOverrides'];
 }
 
 export interface RunningSystem {
   database: Database;
   temporal: TemporalRuntime;
   apiUrl?: string;
+  /** A worker's operations port (OPS_PORT), when it has one. */
+  opsUrl?: string;
   stop(): Promise<void>;
 }
 
 let runtimeInstalled = false;
 
-/** The process handles its own signals, so the worker is drained before anything else stops. */
-function installRuntime(config: Config): void {
+/**
+ * The Temporal SDK's runtime, once per process: its logs (the worker's, each activity's with its
+ * workflow id, the native core's) go to our JSON log; with TEMPORAL_METRICS_ADDRESS its metrics
+ * (activity and workflow task latency, polls, slots) are served for Prometheus there. The
+ * process handles its own signals, so the worker is drained before anything else stops.
+ */
+function installRuntime(config: Config, logger: Logger): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
+  const level = temporalLevel(config.LOG_LEVEL);
   try {
-    // The SDK's INFO lines (the workflow bundle's webpack report) are noise outside debugging.
-    Runtime.install({ shutdownSignals: [], logger: new DefaultLogger(config.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
+    Runtime.install({
+      shutdownSignals: [],
+      logger: temporalLogger(logger, level),
+      telemetryOptions: {
+        logging: { filter: makeTelemetryFilterString({ core: level === 'DEBUG' ? 'INFO' : 'WARN', other: 'ERROR' }), forward: {} },
+        ...(config.TEMPORAL_METRICS_ADDRESS ? { metrics: { prometheus: { bindAddress: config.TEMPORAL_METRICS_ADDRESS } } } : {}),
+      },
+    });
   } catch {
     // A host (a test runner) installed the runtime already and owns its signals.
   }
 }
 
-export async function startSystem(config: Config, options: SystemOptions, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningSystem> {
-  installRuntime(config);
+export async function startSystem(config: Config, options: SystemOptions, logger: Logger = createLogger(config)): Promise<RunningSystem> {
+  installRuntime(config, logger);
   const stack: { name: string; stop: () => Promise<void> }[] = [];
   const stopAll = async () => {
     for (const part of stack.reverse()) {
@@ -100,11 +134,13 @@ export async function startSystem(config: Config, options: SystemOptions, logger
     logger.info(`Temporal ready at ${temporal.address}, namespace ${temporal.namespace}`);
 
     let worker: Worker | undefined;
+    let opsUrl: string | undefined;
     if (options.worker) {
       worker = await createWorker({
         temporal,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         deps: { db: database.db, config, temporal: { client: temporal.client }, notifier: logNotifier(logger) },
+        activityOverrides: options.activityOverrides,
       });
       const running = worker.run();
       const w = worker;
@@ -117,7 +153,22 @@ export async function startSystem(config: Config, options: SystemOptions, logger
       });
       running.catch((error: Error) => logger.error(`The worker stopped: ${error.message}`));
       logger.info(`Worker polling task queue ${config.TEMPORAL_TASK_QUEUE}`);
+      if (!options.api && config.OPS_PORT !== undefined) {
+        const ops = await startOpsServer({
+          host: config.OPS_HOST,
+          port: config.OPS_PORT,
+          db: database.db,
+          client: temporal.client,
+          namespace: temporal.namespace,
+          worker: () => (w.getState() === 'RUNNING' ? { ok: true } : { ok: false, error: `the worker is ${w.getState()}` }),
+          metricsToken: config.METRICS_TOKEN,
+        });
+        opsUrl = ops.url;
+        stack.push({ name: 'the operations port', stop: () => ops.close() });
+        logger.info(`Operations port at ${ops.url} (/health/live, /health/ready, /metrics)`);
+      }
     }
+    setBacklogProbe(backlogProbe(temporal.client, temporal.namespace, config.TEMPORAL_TASK_QUEUE));
 
     let apiUrl: string | undefined;
     if (options.api) {
@@ -126,7 +177,7 @@ export async function startSystem(config: Config, options: SystemOptions, logger
         temporal: { client: temporal.client, taskQueue: config.TEMPORAL_TASK_QUEUE },
         config,
         sessionSecret: await resolveSessionSecret(config),
-        log: logger.error,
+        logger,
       });
       const server = await new Promise<ServerType>((resolve, reject) => {
         const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
@@ -141,31 +192,9 @@ export async function startSystem(config: Config, options: SystemOptions, logger
       });
     }
 
-    return { database, temporal, apiUrl, stop: stopAll };
+    return { database, temporal, apiUrl, opsUrl, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
-}
-
-/** Runs until SIGINT or SIGTERM, then stops cleanly; a second signal forces the exit. */
-export function stopOnSignals(system: RunningSystem, logger: Logger): void {
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn(`${signal} again: exiting without waiting`);
-      process.exit(130);
-    }
-    stopping = true;
-    logger.info(`${signal} received: draining the worker and shutting down`);
-    system.stop().then(
-      () => process.exit(0),
-      (error: Error) => {
-        logger.error(`Shutdown failed: ${error.message}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
 }

@@ -22,8 +22,9 @@ import { registerBidPages } from './pages/bids.js';
 import { registerFinancePages } from './pages/finance.js';
 import { registerHomePages } from './pages/home.js';
 import { registerHubPages } from './pages/hub.js';
+import { createLogger, type Logger } from '../runtime/log.js';
 
-export type WebEnv = { Variables: { deps: AppDeps; user: AuthUser | null; csrf: string; flash?: Flash; form?: FormBody } };
+export type WebEnv = { Variables: { deps: AppDeps; user: AuthUser | null; csrf: string; flash?: Flash; form?: FormBody; requestId?: string; log?: Logger } };
 export type WebContext = Context<WebEnv>;
 export type WebApp = Hono<WebEnv>;
 
@@ -176,7 +177,8 @@ export function webRouter(deps: AppDeps) {
     if (error instanceof SignInRequired) return c.redirect(`/app/sign-in?next=${encodeURIComponent(error.next)}`, 303);
     const apiError = toApiError(error);
     if (apiError.status >= 500) {
-      (deps.log ?? console.error)(`${c.req.method} ${c.req.path} failed: ${error.stack ?? String(error)}`);
+      const log = c.get('log') ?? deps.logger ?? createLogger('error', 'web');
+      log.error(`${c.req.method} ${c.req.path} failed: ${error.message}`, { err: { name: error.name, message: error.message, stack: error.stack } });
     }
     const status = ([400, 403, 404, 409, 422] as const).find((s) => s === apiError.status) ?? 500;
     const title = apiError.status >= 500 ? 'Sorry, there is a problem with the service' : refusalTitle(apiError);

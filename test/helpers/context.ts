@@ -114,7 +114,7 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
   };
   if (options.startWorker !== false) await startWorker();
 
-  const app = createApp({ db: database.db, temporal: { client, taskQueue }, config, sessionSecret: 'test-session-secret-of-at-least-32-characters', log: (line) => console.error(line) });
+  const app = createApp({ db: database.db, temporal: { client, taskQueue }, config, sessionSecret: 'test-session-secret-of-at-least-32-characters' });
   const ctx: TestContext = {
     app,
     tokens,
