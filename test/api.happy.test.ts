@@ -58,6 +58,11 @@ const evaluatorsOf = (b: Reply['body']) => (b.status.review?.reviews ?? []).map(
 describe('public routes', () => {
   it('answers health, the OpenAPI document and the documentation page', async () => {
     expect((await call(null, 'GET', '/health')).body).toMatchObject({ ok: true });
+    expect((await call(null, 'GET', '/health/live')).status).toBe(200);
+    expect((await call(null, 'GET', '/health/ready')).status).toBe(200);
+    const metrics = await call(null, 'GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(String(metrics.body)).toContain('http_request_duration_seconds');
     const doc = (await call(null, 'GET', '/openapi.json')).body;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });

@@ -74,15 +74,16 @@ const pathFor = (template: string) =>
     .replace('{tokenId}', 'abcdefghij');
 
 describe('authentication', () => {
-  it('refuses every route but health and the documentation without a token, or with a bad one', async () => {
+  it('refuses every route but health, metrics and the documentation without a token, or with a bad one', async () => {
     const doc = (await call(ctx, null, 'GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
     const routes = Object.entries(doc.paths).flatMap(([template, ops]) => Object.keys(ops).map((m) => [m.toUpperCase(), template] as const));
     expect(routes.length).toBeGreaterThan(40);
     for (const [method, template] of routes) {
       const path = pathFor(template);
       const anonymous = await call(ctx, null, method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
-      if (template === '/health') {
-        expect(anonymous.status).toBe(200);
+      // Health is public; /metrics is too unless METRICS_TOKEN is set (test/ops.health.test.ts).
+      if (['/health', '/health/live', '/health/ready', '/metrics'].includes(template)) {
+        expect([template, anonymous.status]).toEqual([template, 200]);
         continue;
       }
       expect([method, template, anonymous.status]).toEqual([method, template, 401]);

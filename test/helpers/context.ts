@@ -83,6 +83,10 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_TASK_QUEUE: taskQueue,
     REFERENCE_PREFIX: prefix,
+    // Generous bounds: on a loaded machine an action may take seconds, and a test that is not
+    // about timeouts must not fail by one (the outage and retry tests set their own).
+    ACTION_TIMEOUT: '60s',
+    DEPENDENCY_TIMEOUT: '30s',
     ...options.env,
   });
   const database = await openPostgres(databaseUrl, 5, 2);
