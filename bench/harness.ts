@@ -71,6 +71,10 @@ export async function startBench(name: string, env: Record<string, string> = {})
     close: async () => {
       await database.close();
       await temporal.teardown();
+      if (process.env.BENCH_KEEP_DATABASE) {
+        console.log(`(kept the database ${dbName}: BENCH_KEEP_DATABASE is set)`);
+        return;
+      }
       const a = await openPostgres(adminUrl(), 1);
       await a.db.execute(`drop database if exists "${dbName}" with (force)`);
       await a.close();

@@ -97,8 +97,13 @@ for (let b = 0; b < BIDS; b += 1) {
 await pipeline(Readable.from(bidLines), bidsCopy);
 console.log(`  bids stored (${((performance.now() - generated) / 1000).toFixed(0)} s)`);
 generated = performance.now();
+// The search rows are built in one statement after the load, as migration 0009 builds them for an
+// existing trail, rather than by the per-event trigger: the same rows, in a fraction of the time.
+await client`alter table decision_events disable trigger trail_search_on_event`;
 const events = await client`copy decision_events (event_id, stream_type, stream_id, seq, occurred_at, actor_id, actor_role, action, from_state, to_state, payload, rule_set_version, prev_hash, hash) from stdin with (format csv)`.writable();
 await pipeline(Readable.from((function* () { for (const b of eventsCopy) yield* b.rows; })()), events);
+await client`insert into trail_search select (trail_search_row(e.id, e.stream_id, e.occurred_at, e.action, b)).* from decision_events e join bids b on b.reference = e.stream_id where e.stream_type = 'bid' on conflict (id) do nothing`;
+await client`alter table decision_events enable trigger trail_search_on_event`;
 await client`analyze`;
 const [{ n } = { n: 0 }] = await client<{ n: number }[]>`select count(*)::int as n from trail_search`;
 console.log(`  ${n.toLocaleString('en-GB')} events stored and indexed (${((performance.now() - generated) / 1000).toFixed(0)} s)`);

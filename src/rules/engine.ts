@@ -3,6 +3,7 @@
 // the hard-rule flags and the delegation route. Same rule set and facts, same bytes.
 import { Engine } from 'json-rules-engine';
 import { canonicalJson } from '../domain/trail.js';
+import { fireCompiled } from './compiled.js';
 import { parseFacts, type ScoringFacts } from './facts.js';
 import { divideRoundingHalfUp, toHundredths } from './fixed-point.js';
 import {
@@ -99,13 +100,21 @@ interface Tally {
   routes: { route: Route; rule: string; reason: string }[];
 }
 
+/**
+ * Which evaluator decides which rules hold. `compiled` (the default, for scoring) runs the rule
+ * set's conditions compiled once into functions (compiled.ts); `json-rules-engine` runs the
+ * reference engine itself, as every re-derivation does, so each verification is also a check
+ * that the two agree. The result is the same bytes either way.
+ */
+export type Evaluator = 'compiled' | 'json-rules-engine';
+
 /** Scores facts with a rule set. Depends on nothing else: not the clock, not the order rules fire in. */
-export async function scoreFacts(ruleSet: LoadedRuleSet, facts: ScoringFacts): Promise<ScoreResult> {
+export async function scoreFacts(ruleSet: LoadedRuleSet, facts: ScoringFacts, options: { evaluator?: Evaluator } = {}): Promise<ScoreResult> {
   const { definition, identity } = ruleSet;
   const name = `${identity.id}@${identity.version}`;
   const checked = parseFacts(facts);
 
-  const fired = await fire(definition, checked);
+  const fired = options.evaluator === 'json-rules-engine' ? await fire(definition, checked) : fireCompiled(definition, checked).sort((a, b) => byCodeUnits(a.rule, b.rule));
   const tally = tallyEvents(name, definition, fired);
   const { criteria, benefitHundredths } = weigh(name, definition, tally.criteria);
   // Bands are validated to run from the top down and end at 0, so one always matches.

@@ -212,7 +212,8 @@ export async function verifyScore(storedFacts: unknown, storedCanonical: string,
   const ruleSet = loadRuleSet(ruleSetId, version);
   let recomputedText: string;
   try {
-    recomputedText = canonicalScore(await scoreFacts(ruleSet, storedFacts as ScoringFacts));
+    // The reference engine, not the compiled evaluator that scored it: a match also shows the two agree.
+    recomputedText = canonicalScore(await scoreFacts(ruleSet, storedFacts as ScoringFacts, { evaluator: 'json-rules-engine' }));
   } catch (error) {
     const recordedFacts = typeof recorded === 'object' && recorded !== null && !Array.isArray(recorded) ? recorded.facts : undefined;
     const given = JSON.parse(JSON.stringify(storedFacts ?? null)) as Json;
