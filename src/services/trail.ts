@@ -9,7 +9,7 @@ import { and, asc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Sql } from 'postgres';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { ApiError } from '../api/errors.js';
-import type { Db } from '../db/client.js';
+import { rowsOf, type Db } from '../db/client.js';
 import { bidCosts, bids, decisionEvents, trailSearch as t } from '../db/schema.js';
 import { readStream, toStoredEvent } from '../activities/trail.js';
 import { verifyChain, type ChainVerdict } from '../domain/trail.js';
@@ -62,16 +62,65 @@ const bidColumns = {
   bidState: bids.state,
 };
 
-/** One page in event order: the search index finds the events, then each is read by its id. */
+/** How many matching bids are few enough to find their events by bid rather than by scanning events. */
+const FEW_BIDS = 200;
+
+/**
+ * With two or more of the bid's own attributes asked for, the bids that match, when they are few:
+ * then their events are read by bid (trail_search_stream_idx), where intersecting each filter's
+ * index over every event would read hundreds of thousands of entries to find a few hundred. The
+ * bids are found with the same attributes trail_search_row keeps; the event query still applies
+ * every filter, so this only narrows where it looks. Null when the search should scan events.
+ */
+async function fewMatchingBids(db: Db, f: TrailFilters): Promise<string[] | null> {
+  const on: SQL[] = [];
+  if (f.financialYear) on.push(sql`b.submission -> 'costs' @> jsonb_build_array(jsonb_build_object('financialYear', ${f.financialYear}::text))`);
+  if (f.ambition) on.push(sql`array_prepend(b.primary_ambition, b.secondary_ambitions) @> array[${f.ambition}::text]`);
+  if (f.place) on.push(sql`b.places @> array[${f.place}::text]`);
+  if (f.organisation) on.push(sql`array_prepend(b.lead_organisation, b.partner_organisations) @> array[${f.organisation}::text]`);
+  if (f.state) on.push(sql`b.state = ${f.state}`);
+  if (f.minPence !== undefined) on.push(sql`b.total_pence >= ${f.minPence}`);
+  if (f.maxPence !== undefined) on.push(sql`b.total_pence <= ${f.maxPence}`);
+  if (on.length < 2 || f.reference) return null;
+  const rows = await db.execute<{ reference: string }>(sql`select b.reference from bids b where ${sql.join(on, sql` and `)} limit ${FEW_BIDS + 1}`);
+  const references = rowsOf<{ reference: string }>(rows).map((r) => r.reference);
+  return references.length > FEW_BIDS ? null : references;
+}
+
+/**
+ * One page: the search index finds the page's event ids first (on its own, so PostgreSQL plans
+ * the filter and the limit without the joins), then each event and its bid is read by key. With
+ * no time bounds the page is in event order (id); between times it is in time order, on the
+ * (occurred_at, id) index, because an id-order scan of a narrow time window reads every event
+ * before it. The cursor is the last event's id either way.
+ */
 async function page(db: Db, filters: TrailFilters, after: number, limit: number) {
+  const byTime = Boolean(filters.from || filters.to);
+  let where = conditions(filters);
+  if (after > 0 && !byTime) where.push(gt(t.id, after));
+  if (after > 0 && byTime) {
+    // The scan starts at whichever is later, the cursor or `from`: given both, PostgreSQL cannot
+    // tell which bound is tighter and may start at the earlier, reading every entry between.
+    const [last] = await db.select({ at: t.occurredAt }).from(t).where(eq(t.id, after)).limit(1);
+    const resume = sql`(${t.occurredAt}, ${t.id}) > (${(last?.at ?? new Date(0)).toISOString()}::timestamptz, ${after}::bigint)`;
+    if (!filters.from || (last && last.at >= new Date(filters.from))) where = conditions({ ...filters, from: undefined });
+    if (!filters.from || !last || last.at >= new Date(filters.from)) where.push(resume);
+  }
+  const streams = await fewMatchingBids(db, filters);
+  if (streams) where.push(sql`${t.streamId} = any(${`{${streams.join(',')}}`}::text[])`);
+  const found = db
+    .select({ id: t.id, streamId: t.streamId, occurredAt: t.occurredAt })
+    .from(t)
+    .where(and(...where))
+    .orderBy(...(byTime ? [asc(t.occurredAt), asc(t.id)] : [asc(t.id)]))
+    .limit(limit)
+    .as('found');
   const rows = await db
     .select({ event: decisionEvents, bid: bidColumns })
-    .from(t)
-    .innerJoin(decisionEvents, eq(decisionEvents.id, t.id))
-    .innerJoin(bids, eq(bids.reference, t.streamId))
-    .where(and(...conditions(filters), gt(t.id, after)))
-    .orderBy(asc(t.id))
-    .limit(limit);
+    .from(found)
+    .innerJoin(decisionEvents, eq(decisionEvents.id, found.id))
+    .innerJoin(bids, eq(bids.reference, found.streamId))
+    .orderBy(...(byTime ? [asc(found.occurredAt), asc(found.id)] : [asc(found.id)]));
   return rows.map(({ event, bid }) => ({ id: event.id, ...toStoredEvent(event), bid }));
 }
 
