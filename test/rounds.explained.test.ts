@@ -3,6 +3,7 @@
 // fund it), the optimum beside the greedy rule, a reproducible sensitivity, all changing nothing;
 // the round page's explanation and sensitivity picture, accessible; overrides with a recorded
 // reason by a configured role, refused when they would break the envelope, carried into confirmation.
+import { parse } from 'csv-parse/sync';
 import { count } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +42,7 @@ beforeAll(async () => {
     await m.executeUpdate(recordDecisionUpdate, { args: [{ actor: chair, itemId: item.itemId, outcome: 'supported', conditions: [], reason: 'Supported' }] });
   }
   for (const reference of Object.values(refs)) await waitForBid(ctx, reference, (b) => b.state === 'ALLOCATION', 'allocation');
+  expect((await call(ctx, 'priya.shah', 'POST', `/bids/${refs.x}/interests`, { nature: 'My partner works on the service' })).status).toBe(200);
 
   const opened = await call(ctx, 'ian.thompson', 'POST', '/rounds', {
     roundId: ROUND,
@@ -152,7 +154,7 @@ describe("the round page's explanation, in a browser", () => {
     const rows = await wouldTake.locator('tbody tr').allInnerTexts();
     expect(rows).toHaveLength(2);
     expect(rows[0]).toContain(refs.v);
-    expect(rows[0]).toContain('Would be funded if it cost £40,000 less');
+    expect(rows[0]).toContain('Would be funded if its 2026/27 cost were £40,000 less (£60,000 instead of £100,000');
     expect(rows[0]).toContain('Would be funded if the envelope were £40,000 larger');
     expect(await page.locator('#optimum-sentence').innerText()).toContain('The greedy rule already buys the most benefit the money could');
 
@@ -227,5 +229,58 @@ describe('overrides with a recorded reason', () => {
     const confirmation = (await roundTrail()).find((e) => e.action === 'allocation.confirmed');
     expect(confirmation?.payload.funded).toEqual([refs.z, refs.v]);
     expect((confirmation?.payload.overrides as { reference: string }[]).map((o) => o.reference)).toEqual([refs.y, refs.v]);
+  });
+});
+
+describe('publication packs', () => {
+  it("publish the round's decisions with reasons, overrides, money committed and interests declared, without applicants' staff", async () => {
+    const pack = await call(ctx, 'claire.dawson', 'GET', `/rounds/${ROUND}/publication`);
+    expect(pack.status).toBe(200);
+    expect(pack.body).toMatchObject({ version: 1, confirmed: { version: 1, by: 'Claire Dawson' }, moneyCommittedPence: pounds(180_000) });
+    const byReference = Object.fromEntries(pack.body.decisions.map((d: { reference: string }) => [d.reference, d]));
+    expect(byReference[refs.v]).toMatchObject({ outcome: 'funded', override: { direction: 'fund', reason: 'The only bid for the crisis pathway', by: 'Claire Dawson', role: 'finance' } });
+    expect(byReference[refs.x].interests).toEqual([{ name: 'Priya Shah', organisation: 'NWICB', nature: 'My partner works on the service', declared: 'on the bid' }]);
+
+    const csv = await call(ctx, 'claire.dawson', 'GET', `/rounds/${ROUND}/publication.csv`);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const rows = parse(csv.body as string, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.reference, r.outcome])).toEqual([
+      [refs.z, 'funded'],
+      [refs.y, 'waitlisted'],
+      [refs.v, 'funded'],
+      [refs.x, 'waitlisted'],
+    ]);
+    expect(rows.find((r) => r.reference === refs.x)?.interests_declared).toContain('Priya Shah (NWICB), on the bid: My partner works on the service');
+    // The programme team who submitted the bids appear nowhere.
+    expect(csv.body).not.toMatch(/Amira Hassan|amira\.hassan/);
+    expect(JSON.stringify(pack.body)).not.toMatch(/Amira Hassan|amira\.hassan/);
+  });
+
+  it("publish a meeting's decisions with reasons, votes, quorum and interests per item, as CSV and an accessible page", async () => {
+    const meetingId = `${ctx.config.REFERENCE_PREFIX.toLowerCase()}-explained`;
+    const pack = await call(ctx, 'claire.dawson', 'GET', `/meetings/${meetingId}/publication`);
+    expect(pack.status).toBe(200);
+    expect(pack.body.items).toHaveLength(4);
+    for (const item of pack.body.items) expect(item).toMatchObject({ outcome: 'supported', reason: 'Supported', quorate: true, votes: { support: QUORATE.length } });
+    expect(pack.body.present).toHaveLength(QUORATE.length);
+    const rows = parse((await call(ctx, 'claire.dawson', 'GET', `/meetings/${meetingId}/publication.csv`)).body as string, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.reference).sort()).toEqual(Object.values(refs).sort());
+    // Priya Shah declared her interest after the meeting: the round's pack has it, the meeting's minutes cannot.
+    expect(rows.find((r) => r.reference === refs.x)?.interests_declared).toBe('');
+
+    const page = await signedInPage(web, ctx, 'claire.dawson');
+    await page.goto(`${web.url}/app/meetings/${meetingId}/publication`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await page.locator('table tbody tr').count()).toBe(4);
+    await expectAccessible(page, "a meeting's publication pack");
+    await page.goto(`${web.url}/app/rounds/${ROUND}/publication`);
+    await page.getByText('Decisions with their reasons').waitFor();
+    await expectAccessible(page, "a round's publication pack");
+    await screenshot(page, 'round-publication');
+  });
+
+  it('are for the people whose work it is', async () => {
+    expect((await call(ctx, 'amira.hassan', 'GET', `/rounds/${ROUND}/publication`)).status).toBe(403);
+    expect((await call(ctx, 'amira.hassan', 'GET', `/meetings/${ctx.config.REFERENCE_PREFIX.toLowerCase()}-explained/publication`)).status).toBe(403);
   });
 });
