@@ -243,7 +243,7 @@ describe('publication packs', () => {
 
     const csv = await call(ctx, 'claire.dawson', 'GET', `/rounds/${ROUND}/publication.csv`);
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    const rows = parse(csv.body as string, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(csv.body as string, { columns: true });
     expect(rows.map((r) => [r.reference, r.outcome])).toEqual([
       [refs.z, 'funded'],
       [refs.y, 'waitlisted'],
@@ -263,7 +263,7 @@ describe('publication packs', () => {
     expect(pack.body.items).toHaveLength(4);
     for (const item of pack.body.items) expect(item).toMatchObject({ outcome: 'supported', reason: 'Supported', quorate: true, votes: { support: QUORATE.length } });
     expect(pack.body.present).toHaveLength(QUORATE.length);
-    const rows = parse((await call(ctx, 'claire.dawson', 'GET', `/meetings/${meetingId}/publication.csv`)).body as string, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>((await call(ctx, 'claire.dawson', 'GET', `/meetings/${meetingId}/publication.csv`)).body as string, { columns: true });
     expect(rows.map((r) => r.reference).sort()).toEqual(Object.values(refs).sort());
     // Priya Shah declared her interest after the meeting: the round's pack has it, the meeting's minutes cannot.
     expect(rows.find((r) => r.reference === refs.x)?.interests_declared).toBe('');
