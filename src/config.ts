@@ -2,6 +2,7 @@
 // message that names the variable and what is wrong with it.
 import { z } from 'zod';
 import { durationSpec, type DurationSpec } from './domain/durations.js';
+import { ROLES } from './domain/vocabulary.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export const LOG_FORMATS = ['json', 'pretty'] as const;
@@ -126,6 +127,12 @@ export const envSchema = z.object({
   SHUTDOWN_GRACE: deadline('10s').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 10s'),
   /** Fraction of a deadline after which a reminder goes out. */
   REMINDER_FRACTION: z.coerce.number().gt(0).lt(1).default(0.8),
+  /** Who may move a bid across a round's line with a recorded reason: roles, comma separated. */
+  OVERRIDE_ROLES: z
+    .string()
+    .default('finance')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(ROLES)).min(1, 'must name at least one role')),
   /** A bank holiday England's calendar does not know yet, as YYYY-MM-DD, comma separated. */
   EXTRA_BANK_HOLIDAYS: z
     .string()

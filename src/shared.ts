@@ -103,6 +103,8 @@ export interface PolicySnapshot {
   activityTimeoutMs: number;
   /** A workflow continues as new once its history has this many events (or Temporal suggests it). */
   historyLimit: number;
+  /** Who may override a round's allocation; absent in rounds opened before overrides: finance. */
+  overrideRoles?: Role[];
 }
 
 export interface Deadline {
@@ -480,6 +482,24 @@ export interface AllocationSummary {
   mustFundOverrun: { overallPence: number; bySubEnvelope: Record<string, number> } | null;
 }
 
+/** A bid moved across the line by an authorised person, with the reason, on the round's trail. */
+export interface RoundOverride {
+  version: number;
+  reference: string;
+  direction: 'fund' | 'waitlist';
+  /** What the allocation had decided. */
+  allocated: 'funded' | 'waitlisted';
+  reason: string;
+  by: PersonRef;
+  role: string;
+  at: string;
+}
+
+/** What the round's override check finds for the standing proposal with its overrides. */
+export type OverrideCheck =
+  | { ok: true; places: AllocationPlace[]; envelopes: AllocationSummary['envelopes'] }
+  | { ok: false; message: string; rule: string };
+
 export interface RoundStatus {
   roundId: string;
   title: string;
@@ -490,19 +510,23 @@ export interface RoundStatus {
   closesAt: string;
   state: RoundState;
   proposal?: AllocationSummary;
+  /** Overrides of the standing proposal, in the order made; a new run starts without them. */
+  overrides?: RoundOverride[];
   confirmed?: { version: number; by: PersonRef; at: string };
   cancelled?: { by: PersonRef; reason: string; at: string };
   /** Allocations run so far, newest last: version, when, why. */
   history: { version: number; runAt: string; runBy: string; reason: string; funded: number; waitlisted: number }[];
 }
 
-export const ROUND_ACTIONS = ['runAllocation', 'confirmAllocation', 'cancelRound'] as const;
+export const ROUND_ACTIONS = ['runAllocation', 'confirmAllocation', 'cancelRound', 'overrideAllocation'] as const;
 export type RoundAction = (typeof ROUND_ACTIONS)[number];
 
 export const runAllocationUpdate = defineUpdate<ActionOutcome, [Acting & { reason: string }]>('runAllocation');
 /** `version` is the proposal finance reviewed: a newer one (after a withdrawal) must be reviewed first. */
 export const confirmAllocationUpdate = defineUpdate<ActionOutcome, [Acting & { version: number }]>('confirmAllocation');
 export const cancelRoundUpdate = defineUpdate<ActionOutcome, [Acting & { reason: string }]>('cancelRound');
+/** Moves a bid of the standing proposal across the line, with the reason; the envelope is never exceeded. */
+export const overrideAllocationUpdate = defineUpdate<ActionOutcome, [Acting & { version: number; reference: string; direction: 'fund' | 'waitlist'; reason: string }]>('overrideAllocation');
 export const roundStatusQuery = defineQuery<RoundStatus>('roundStatus');
 export const roundAllowedActionsQuery = defineQuery<RoundAction[], [Actor]>('roundAllowedActions');
 /** From a bid withdrawn while a proposal holds it: the round reruns its allocation. */

@@ -241,7 +241,7 @@ describe('bids, review and the Assembly', () => {
     expect(await ok('ian.thompson', 'POST', `/meetings/${other}/cancel`, { reason: 'Moved to the following week' })).toMatchObject({ state: 'CANCELLED' });
   });
 
-  it('opens a funding round, runs it, tries a what-if, confirms it; cancels another', async () => {
+  it('opens a funding round, runs it, tries a what-if, explains it, overrides a bid, confirms it; cancels another', async () => {
     const opened = await call('ian.thompson', 'POST', '/rounds', {
       roundId: 'happy-round',
       title: 'Winter round',
@@ -259,9 +259,21 @@ describe('bids, review and the Assembly', () => {
     expect(whatIf.comparedWith).toBe('proposal version 1');
     const detail = await ok('claire.dawson', 'GET', '/rounds/happy-round');
     expect(detail.allocation.version).toBe(1);
+    expect((await ok('claire.dawson', 'GET', '/rounds/happy-round/what-it-would-take')).basis.version).toBe(1);
+    expect((await ok('claire.dawson', 'GET', '/rounds/happy-round/optimum')).givenUpHundredths).toBeGreaterThanOrEqual(0);
+    expect((await ok('claire.dawson', 'GET', '/rounds/happy-round/sensitivity?samples=50&seed=7')).seed).toBe(7);
+    const funded = run.proposal.places.find((p: { outcome: string }) => p.outcome === 'funded').reference;
+    const overridden = await ok('claire.dawson', 'POST', '/rounds/happy-round/override', { version: 1, reference: funded, direction: 'waitlist', reason: 'Deferred to the spring round' });
+    expect(overridden.overrides[0]).toMatchObject({ reference: funded, direction: 'waitlist' });
     expect(await ok('claire.dawson', 'POST', '/rounds/happy-round/confirm', { version: 1 })).toMatchObject({ state: 'CONFIRMED' });
+    expect((await ok('claire.dawson', 'GET', '/rounds/happy-round/publication')).confirmed.version).toBe(1);
+    expect((await call('claire.dawson', 'GET', '/rounds/happy-round/publication.csv')).body).toMatch(/^round,financial_year,/);
+    const meetingId = `${ctx.config.REFERENCE_PREFIX.toLowerCase()}-assembly`;
+    const meetingPack = await call('claire.dawson', 'GET', `/meetings/${meetingId}/publication`);
+    expect(meetingPack.status, JSON.stringify(meetingPack.body)).toBe(200);
+    expect((await call('claire.dawson', 'GET', `/meetings/${meetingId}/publication.csv`)).body).toMatch(/^meeting,date,/);
     const trail = await ok('claire.dawson', 'GET', '/rounds/happy-round/trail');
-    expect(trail.events.map((e: { action: string }) => e.action)).toEqual(['round.opened', 'allocation.proposed', 'allocation.confirmed']);
+    expect(trail.events.map((e: { action: string }) => e.action)).toEqual(['round.opened', 'allocation.proposed', 'allocation.overridden', 'allocation.confirmed']);
     await ok('ian.thompson', 'POST', '/rounds', { roundId: 'happy-spare', title: 'Spare', financialYear: '2027/28', envelopePence: 1, opensAt: new Date().toISOString(), closesAt: new Date(Date.now() + 3_600_000).toISOString() });
     expect(await ok('ian.thompson', 'POST', '/rounds/happy-spare/cancel', { reason: 'Not needed' })).toMatchObject({ state: 'CANCELLED' });
   });
@@ -282,7 +294,7 @@ describe('bids, review and the Assembly', () => {
     expect(csv.body.split('\n')[0]).toMatch(/^event_id,bid_reference,seq,/);
     expect(await ok('claire.dawson', 'GET', '/trail/verify')).toMatchObject({ valid: true, firstBroken: null });
     const totals = await ok('claire.dawson', 'GET', '/finance/totals');
-    expect(totals.years.find((y: { financialYear: string }) => y.financialYear === '2026/27')).toMatchObject({ supported: { bids: 2 }, committed: { bids: 2 } });
+    expect(totals.years.find((y: { financialYear: string }) => y.financialYear === '2026/27')).toMatchObject({ supported: { bids: 2 }, committed: { bids: 1 } }); // one waitlisted by override
     expect(totals.envelopes.map((r: { roundId: string }) => r.roundId)).toEqual(['happy-round']);
   });
 });

@@ -73,7 +73,7 @@ describe('a funding round', () => {
       [refs.x!]: 'Waitlisted: needs £150,000; £60,000 left in the envelope',
     });
     expect(detail.allocation.result.cutLine).toEqual({ rank: 3, reference: refs.v, envelopeId: 'overall', leftPence: pounds(60_000) });
-    expect(detail.allowedActions).toEqual(['runAllocation', 'confirmAllocation']);
+    expect(detail.allowedActions).toEqual(['runAllocation', 'confirmAllocation', 'overrideAllocation']);
     expect((await call(ctx, 'ian.thompson', 'GET', `/rounds/${main}`)).body.allowedActions).toEqual(['runAllocation', 'cancelRound']);
 
     // Each bid records its provisional place in its own time, once the round has told it.

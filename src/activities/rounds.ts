@@ -5,8 +5,9 @@ import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { bidCosts, bids, fundingRounds, roundAllocations, bidDocument } from '../db/schema.js';
 import { allocate, committedBy, type AllocationBid, type AllocationInput, type AllocationResult } from '../domain/allocation.js';
+import { applyOverrides, OverrideError, OverrideRefusedError, type Override } from '../domain/allocation-overrides.js';
 import type { TrailEventInput } from '../domain/trail.js';
-import type { AllocationSummary, PersonRef, RoundState, RoundDefinition, SubEnvelopeInput } from '../shared.js';
+import type { AllocationSummary, OverrideCheck, PersonRef, RoundState, RoundDefinition, SubEnvelopeInput } from '../shared.js';
 import { appendEvents } from './trail.js';
 
 export interface AllocationScope {
@@ -113,6 +114,30 @@ export function createRoundActivities({ db }: { db: Db }) {
         .values({ roundId: scope.roundId, version: scope.version, input, result, runBy: scope.runBy.id, reason: scope.reason, runAt: new Date(scope.runAt) })
         .onConflictDoNothing();
       return summarise(result, meta);
+    },
+
+    /**
+     * The stored proposal with these overrides taken together (allocation-overrides.ts): its places
+     * and envelopes, or the rule that refuses them — an envelope exceeded, or a must-fund bid waitlisted.
+     */
+    async checkOverrides({ roundId, version, overrides }: { roundId: string; version: number; overrides: Override[] }): Promise<OverrideCheck> {
+      const [stored] = await db
+        .select()
+        .from(roundAllocations)
+        .where(and(eq(roundAllocations.roundId, roundId), eq(roundAllocations.version, version)));
+      if (!stored) return { ok: false, message: `Version ${version} of the allocation is not stored`, rule: 'version' };
+      try {
+        const applied = applyOverrides(stored.result as AllocationResult, overrides);
+        return {
+          ok: true,
+          places: applied.bids.map((b) => ({ reference: b.reference, outcome: b.outcome, rank: b.rank, reason: b.reason })),
+          envelopes: applied.envelopes.map(({ id, label, envelopePence, committedBeforePence, allocatedPence, leftPence }) => ({ id, label, envelopePence, committedBeforePence, allocatedPence, leftPence })),
+        };
+      } catch (error) {
+        if (error instanceof OverrideRefusedError) return { ok: false, message: error.message, rule: 'envelope' };
+        if (error instanceof OverrideError) return { ok: false, message: error.message, rule: error.problem === 'must-fund' ? 'must_fund' : 'override' };
+        throw error;
+      }
     },
 
     async confirmRoundAllocation({ roundId, version, confirmedBy, confirmedAt }: { roundId: string; version: number; confirmedBy: string; confirmedAt: string }): Promise<void> {

@@ -16,6 +16,7 @@ import { reviewsRouter } from './routes/reviews.js';
 import { trailRouter } from './routes/trail.js';
 import { scoresRouter } from './routes/scores.js';
 import { roundsRouter } from './routes/rounds.js';
+import { publicationRouter } from './routes/publication.js';
 import { docsRouter } from './docs.js';
 import { requireUser } from './auth.js';
 import { webRouter } from '../web/app.js';
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', trailRouter());
   app.route('/', scoresRouter());
   app.route('/', roundsRouter());
+  app.route('/', publicationRouter());
   app.route('/', adminRouter());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -46,5 +46,6 @@ export function lifecyclePolicy(config: Config): LifecyclePolicy {
     reminderFraction: config.REMINDER_FRACTION,
     activityTimeoutMs: config.ACTIVITY_TIMEOUT.kind === 'elapsed' ? config.ACTIVITY_TIMEOUT.ms : 60_000,
     historyLimit: config.WORKFLOW_HISTORY_LIMIT,
+    overrideRoles: config.OVERRIDE_ROLES,
   };
 }

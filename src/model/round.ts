@@ -7,12 +7,15 @@ import {
   type AllocationSummary,
   type PersonRef,
   type PolicySnapshot,
+  type OverrideCheck,
   type RoundAction,
+  type RoundOverride,
   type RoundState,
   type RoundStatus,
   type SubEnvelopeInput,
 } from '../shared.js';
-import { allowedActions, check, invalid, wrongState, type ActionRule, type ActionTable, type Refusal } from './actions.js';
+import type { Role } from '../domain/vocabulary.js';
+import { allowedActions, check, forbidden, invalid, wrongState, type ActionRule, type ActionTable, type Refusal } from './actions.js';
 import { SYSTEM, person, step, type Effect, type PendingEvent, type Step } from './step.js';
 
 export interface RoundModel {
@@ -27,6 +30,8 @@ export interface RoundModel {
   policy: PolicySnapshot;
   state: RoundState;
   proposal?: AllocationSummary;
+  /** Overrides of the standing proposal; absent in rounds recorded before overrides. */
+  overrides?: RoundOverride[];
   confirmed?: { version: number; by: PersonRef; at: string };
   cancelled?: { by: PersonRef; reason: string; at: string };
   history: RoundStatus['history'];
@@ -50,10 +55,15 @@ export interface RoundActionArgs {
   runAllocation: { reason: string };
   confirmAllocation: { version: number };
   cancelRound: { reason: string };
+  overrideAllocation: { version: number; reference: string; direction: 'fund' | 'waitlist'; reason: string };
 }
 
 type Rule<A extends RoundAction> = ActionRule<RoundModel, RoundState, RoundActionArgs[A]>;
 const blank = (s: string | undefined | null) => !s?.trim();
+
+/** Who may override: the round's policy (OVERRIDE_ROLES when it opened), or finance for older rounds. */
+export const overrideRolesOf = (m: Pick<RoundModel, 'policy'>): readonly Role[] => m.policy.overrideRoles ?? ['finance'];
+const STAFF: readonly Role[] = ['evaluator', 'hub_lead', 'assembly_member', 'assembly_chair', 'finance', 'admin'];
 
 const rules: { [A in RoundAction]: Rule<A> } = {
   runAllocation: {
@@ -84,6 +94,31 @@ const rules: { [A in RoundAction]: Rule<A> } = {
     states: ['OPEN', 'PROPOSED'],
     inState: 'be cancelled',
     guard: (_m, _who, args) => (args && blank(args.reason) ? invalid('A cancellation needs a reason') : null),
+  },
+  overrideAllocation: {
+    does: 'override the allocation',
+    roles: STAFF,
+    states: ['PROPOSED'],
+    inState: 'be overridden',
+    guard: (m, who, args): Refusal | null => {
+      const allowed = overrideRolesOf(m);
+      const roles = who.kind === 'person' ? who.actor.roles : who.kind === 'role' ? [who.role] : [];
+      if (!allowed.some((r) => roles.includes(r))) return forbidden(`Only ${allowed.join(' or ')} may override the allocation`, 'role');
+      if (m.queue.length > 0) return wrongState('The allocation is being run again; override the new proposal');
+      if (!m.proposal?.places.some((p) => p.reference === args?.reference) && args) return invalid(`${args.reference} is not a bid of this proposal`, 'reference');
+      if (args && args.version !== m.proposal?.version) {
+        return invalid(`The allocation now stands at version ${m.proposal?.version ?? 0}, not ${args.version}: review it, then override that version`, 'version');
+      }
+      if (args && blank(args.reason)) return invalid('An override needs its reason', 'reason');
+      if (args && (m.overrides ?? []).some((o) => o.version === args.version && o.reference === args.reference)) {
+        return invalid(`${args.reference} has been overridden already in version ${args.version}`, 'once_per_bid');
+      }
+      const place = m.proposal?.places.find((p) => p.reference === args?.reference);
+      if (args && place && place.outcome === (args.direction === 'fund' ? 'funded' : 'waitlisted')) {
+        return invalid(`${args.reference} is ${place.outcome} already`, 'changes_nothing');
+      }
+      return null;
+    },
   },
 };
 
@@ -143,6 +178,7 @@ export function allocationRun(m: RoundModel, result: AllocationSummary): Step<Ro
   const next: RoundModel = {
     ...m,
     proposal: result,
+    ...(m.overrides?.length ? { overrides: [] } : {}),
     state: 'PROPOSED',
     queue,
     served: request!.ticket,
@@ -174,12 +210,37 @@ export function confirmed(m: RoundModel, actor: Actor, now: string): Step<RoundM
     funded: summary.places.filter((p) => p.outcome === 'funded').map((p) => p.reference),
     waitlisted: summary.places.filter((p) => p.outcome === 'waitlisted').map((p) => p.reference),
     envelopes: summary.envelopes,
+    ...(m.overrides?.length && { overrides: m.overrides.map((o) => ({ reference: o.reference, direction: o.direction, reason: o.reason, by: o.by.id })) }),
   });
   const effects: Effect[] = summary.places.map((place) => ({
     workflowId: bidWorkflowId(place.reference),
     signal: 'allocationConfirmed',
     payload: { ...notice(m, summary), place, confirmedBy: person(actor) },
   }));
+  return step(next, [event], [], effects);
+}
+
+/** The override as the round records it; the places and envelopes are what the check found. */
+export function overridden(m: RoundModel, actor: Actor, args: RoundActionArgs['overrideAllocation'], found: Extract<OverrideCheck, { ok: true }>, now: string): Step<RoundModel> {
+  const summary = m.proposal!;
+  const allocated = summary.places.find((p) => p.reference === args.reference)!.outcome;
+  const role = overrideRolesOf(m).find((r) => actor.roles.includes(r)) ?? 'finance';
+  const override: RoundOverride = { version: summary.version, reference: args.reference, direction: args.direction, allocated, reason: args.reason, by: person(actor), role, at: now };
+  const proposal: AllocationSummary = { ...summary, places: found.places, envelopes: found.envelopes };
+  const next: RoundModel = { ...m, proposal, overrides: [...(m.overrides ?? []), override] };
+  const place = found.places.find((p) => p.reference === args.reference)!;
+  const event = ev(next, person(actor), role, 'allocation.overridden', {
+    version: summary.version,
+    reference: args.reference,
+    direction: args.direction,
+    allocated,
+    outcome: place.outcome,
+    reason: args.reason,
+    funded: found.places.filter((p) => p.outcome === 'funded').map((p) => p.reference),
+    waitlisted: found.places.filter((p) => p.outcome === 'waitlisted').map((p) => p.reference),
+    envelopes: found.envelopes,
+  });
+  const effects: Effect[] = [{ workflowId: bidWorkflowId(args.reference), signal: 'allocationProposed', payload: { ...notice(m, summary), place } }];
   return step(next, [event], [], effects);
 }
 
@@ -196,8 +257,8 @@ export function cancelled(m: RoundModel, actor: Actor, { reason }: RoundActionAr
 export const roundFinished = (m: RoundModel): boolean => m.state === 'CONFIRMED' || m.state === 'CANCELLED';
 
 export function roundStatusView(m: RoundModel): RoundStatus {
-  const { roundId, title, financialYear, envelopePence, subEnvelopes, opensAt, closesAt, state, proposal, confirmed: c, cancelled: x, history } = m;
-  return { roundId, title, financialYear, envelopePence, subEnvelopes, opensAt, closesAt, state, proposal, confirmed: c, cancelled: x, history };
+  const { roundId, title, financialYear, envelopePence, subEnvelopes, opensAt, closesAt, state, proposal, confirmed: c, cancelled: x, history, overrides } = m;
+  return { roundId, title, financialYear, envelopePence, subEnvelopes, opensAt, closesAt, state, proposal, ...(overrides?.length ? { overrides } : {}), confirmed: c, cancelled: x, history };
 }
 
 export function roundSummary(m: RoundModel) {

@@ -20,6 +20,7 @@ import { Layout, navigationFor, type LayoutProps } from './layout.js';
 import { csrfMatches, csrfToken, endSession, sessionUser, setFlash, startSession, takeFlash, type Flash } from './session.js';
 import { registerBidPages } from './pages/bids.js';
 import { registerFinancePages } from './pages/finance.js';
+import { registerPublicationPages } from './pages/publication.js';
 import { registerHomePages } from './pages/home.js';
 import { registerHubPages } from './pages/hub.js';
 import { createLogger, type Logger } from '../runtime/log.js';
@@ -199,6 +200,7 @@ export function webRouter(deps: AppDeps) {
   registerHomePages(web);
   registerBidPages(web);
   registerHubPages(web);
+  registerPublicationPages(web);
   registerFinancePages(web);
   // Any other address under /app: the service's own page-not-found, not the API's JSON.
   web.all('/app/*', () => {

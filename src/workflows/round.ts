@@ -9,6 +9,7 @@ import { person, type Step } from '../model/step.js';
 import {
   cancelRoundUpdate,
   confirmAllocationUpdate,
+  overrideAllocationUpdate,
   roundAllowedActionsQuery,
   roundBidWithdrawnSignal,
   roundStatusQuery,
@@ -19,7 +20,7 @@ import {
   type RoundState,
   type RoundWorkflowInput,
 } from '../shared.js';
-import { FRESH, machine, now, onUpdate, refuseIf } from './machine.js';
+import { FRESH, machine, now, onUpdate, refuse, refuseIf } from './machine.js';
 
 export async function roundWorkflowV2(input: RoundWorkflowInput): Promise<RoundState> {
   const resumed = 'resume' in input;
@@ -93,6 +94,30 @@ export async function roundWorkflowV2(input: RoundWorkflowInput): Promise<RoundS
         }),
       ),
     (args) => validate('cancelRound', args.actor, args),
+  );
+
+  // Overrides came after the first recorded rounds; a round replaying one of those never receives
+  // this Update, so its history is unchanged. The envelope check reads the stored result (an activity).
+  onUpdate(
+    overrideAllocationUpdate,
+    (args) =>
+      m.answer(() =>
+        m.exclusive(async () => {
+          check('overrideAllocation', args.actor, args);
+          // Taken together with the overrides already made to this version, as one set.
+          const earlier = (m.model.overrides ?? []).filter((o) => o.version === args.version).map((o) => ({ reference: o.reference, direction: o.direction, reason: o.reason, by: o.by.name }));
+          const found = await acts.checkOverrides({
+            roundId,
+            version: args.version,
+            overrides: [...earlier, { reference: args.reference, direction: args.direction, reason: args.reason, by: args.actor.name }],
+          });
+          if (!found.ok) refuse({ type: 'InvalidAction', message: found.message, rule: found.rule });
+          const s = model.overridden(m.model, args.actor, args, found, now());
+          await m.record(s);
+          return outcome(s);
+        }),
+      ),
+    (args) => validate('overrideAllocation', args.actor, args),
   );
 
   setHandler(roundBidWithdrawnSignal, ({ reference }) => m.exclusive(() => m.keep(model.bidWithdrawn(m.model, reference))));

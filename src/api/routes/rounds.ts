@@ -6,7 +6,8 @@ import { financialYearSchema } from '../../domain/bid.js';
 import { AMBITIONS, PLACES } from '../../domain/vocabulary.js';
 import { bidTrail } from '../../services/trail.js';
 import { getRound, listRounds, openRound, runRoundAction, whatIf } from '../../services/rounds.js';
-import { cancelRoundUpdate, confirmAllocationUpdate, runAllocationUpdate, type RoundStatus } from '../../shared.js';
+import { analysisRoutes } from './round-analysis.js';
+import { cancelRoundUpdate, confirmAllocationUpdate, overrideAllocationUpdate, ROUND_ACTIONS, runAllocationUpdate, type RoundStatus } from '../../shared.js';
 import { errorResponses } from '../openapi.js';
 import { bearer, newRouter } from '../router.js';
 import { penceField, trailEventSchema } from '../schemas.js';
@@ -132,7 +133,7 @@ export function roundsRouter() {
       security: bearer,
       request: { params: roundIdParam },
       responses: {
-        200: json(z.object({ round: roundSchema, allocation: allocationSchema.nullable(), allowedActions: z.array(z.enum(['runAllocation', 'confirmAllocation', 'cancelRound'])) }), 'The round'),
+        200: json(z.object({ round: roundSchema, allocation: allocationSchema.nullable(), allowedActions: z.array(z.enum(ROUND_ACTIONS)) }), 'The round'),
         ...errorResponses(400, 401, 403, 404),
       },
     }),
@@ -150,6 +151,25 @@ export function roundsRouter() {
   router.openapi(
     roundAction('confirm', 'Confirm the allocation (finance)', 'Turns the proposal you reviewed (by its version) into commitments: its bids become FUNDED or WAITLISTED, on the trail.', z.object({ version: z.number().int().min(1) }).strict()),
     async (c) => c.json(statusOf(await runRoundAction(c.get('deps'), c.req.valid('param').roundId, confirmAllocationUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
+  );
+
+  router.openapi(
+    roundAction(
+      'override',
+      'Move a bid across the line, with the reason (OVERRIDE_ROLES, default finance)',
+      'Funds a waitlisted bid or waitlists a funded one in the proposal you reviewed (by its version), recorded on the round’s trail as `allocation.overridden` with the reason and who decided; the bid learns its new place. ' +
+        'Refused (422, `details.rule` `envelope`) if the overrides of this version, taken together, would exceed the envelope or any sub-envelope; a must-fund bid cannot be waitlisted (`must_fund`). A new run starts without overrides.',
+      z
+        .object({
+          version: z.number().int().min(1),
+          reference: z.string().min(1).max(40),
+          direction: z.enum(['fund', 'waitlist']),
+          reason: freeText(1, 2000, 'A reason is required'),
+        })
+        .strict()
+        .openapi({ example: { version: 1, reference: 'NW-2026-0101', direction: 'fund', reason: 'The only bid for the mental health crisis pathway; the Assembly asked that it be funded' } }),
+    ),
+    async (c) => c.json(statusOf(await runRoundAction(c.get('deps'), c.req.valid('param').roundId, overrideAllocationUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
   );
 
   router.openapi(
@@ -173,6 +193,8 @@ export function roundsRouter() {
     }),
     async (c) => c.json(await whatIf(c.get('deps'), c.get('user'), c.req.valid('param').roundId, c.req.valid('json')), 200),
   );
+
+  analysisRoutes(router, roundIdParam);
 
   router.openapi(
     createRoute({

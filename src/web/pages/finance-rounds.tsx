@@ -9,12 +9,14 @@ import type { Db } from '../../db/client.js';
 import type { CutLine } from '../../domain/allocation.js';
 import { isDraft, listRuleSets } from '../../rules/engine.js';
 import { getRound, listRounds, runRoundAction, whatIf, type WhatIfSettings } from '../../services/rounds.js';
-import { cancelRoundUpdate, confirmAllocationUpdate, runAllocationUpdate, type RoundState, type RoundStatus, type SubEnvelopeInput } from '../../shared.js';
+import { cancelRoundUpdate, confirmAllocationUpdate, overrideAllocationUpdate, runAllocationUpdate, type RoundState, type RoundStatus, type SubEnvelopeInput } from '../../shared.js';
 import { BackLink, Button, ButtonLink, Form, InsetText, Select, SummaryList, Table, Tag, TextArea, TextInput, WarningCallout, type FieldError } from '../components.js';
 import { ambition, date, dateTime, money, place, poundsToPence } from '../format.js';
 import { AllocationFigures, type Titles } from './finance-chart.js';
 import { personNames } from './finance-trail.js';
 import { registerNewRoundPage } from './finance-round-form.js';
+import { RoundExplanation, RoundOverrides } from './finance-round-analysis.js';
+import { roundAnalysis } from '../../services/round-analysis.js';
 
 const ROUND_STATES: Record<RoundState, { label: string; colour: string }> = {
   OPEN: { label: 'Open', colour: 'blue' },
@@ -109,6 +111,22 @@ export function registerRoundPages(web: WebApp): void {
     );
   });
 
+  web.post('/app/rounds/:roundId/override', async (c) => {
+    const user = signedIn(c);
+    const roundId = c.req.param('roundId');
+    const form = formOf(c);
+    const [reference, reason, version] = [one(form, 'reference'), one(form, 'reason'), one(form, 'version') ?? ''];
+    if (!reference) return roundPage(c, roundId, withError('override-reference', 'Choose the bid to move across the line'), 400);
+    if (!reason) return roundPage(c, roundId, withError('override-reason', 'Enter why you are overriding the allocation'), 400);
+    return act(c, roundPath(roundId), { kind: 'success', title: 'The allocation has been overridden', text: `${reference} has moved across the line, on the round's trail with your reason.` }, async () => {
+      if (!/^\d{1,9}$/.test(version)) throw new ApiError(400, 'validation_failed', 'The form did not say which version of the allocation you reviewed: reload the page and try again');
+      const { round } = await getRound(c.get('deps'), user, roundId);
+      const place = round.proposal?.places.find((p) => p.reference === reference);
+      const direction = place?.outcome === 'funded' ? 'waitlist' : 'fund';
+      return runRoundAction(c.get('deps'), roundId, overrideAllocationUpdate, { actor: user, version: Number(version), reference, direction, reason });
+    });
+  });
+
   web.post('/app/rounds/:roundId/cancel', async (c) => {
     const user = signedIn(c);
     const roundId = c.req.param('roundId');
@@ -147,6 +165,7 @@ async function roundPage(c: WebContext, roundId: string, form: PageForm = NO_FOR
     allocation ? bidTitles(deps.db, allocation.result.ranking.map((r) => r.reference)) : {},
     personNames(deps.db, [...round.history.map((h) => h.runBy), ...(allocation ? [allocation.runBy] : [])]),
   ]);
+  const analysis = allocation ? await roundAnalysis(deps, user, roundId) : null;
   return render(
     c,
     { title: round.title, current: '/app/rounds', errors: form.errors, beforeContent: <BackLink href="/app/rounds" text="All funding rounds" /> },
@@ -163,11 +182,14 @@ async function roundPage(c: WebContext, roundId: string, form: PageForm = NO_FOR
           </p>
           <AllocationFigures result={allocation.result} titles={titles} id="allocation-chart" what={`version ${allocation.version}`} />
         </section>
-      ) : (
+      ) : null}
+      {analysis ? <RoundExplanation analysis={analysis} titles={titles} /> : null}
+      {allocation ? null : (
         <InsetText>
           <p>No allocation has been run yet. It runs by itself when the round closes on {date(round.closesAt)}, if nobody has run it before.</p>
         </InsetText>
       )}
+      <RoundOverrides round={round} allowed={allowedActions.includes('overrideAllocation')} csrf={c.get('csrf')} errors={{ reference: errorOf(form, 'override-reference'), reason: errorOf(form, 'override-reason') }} />
       <RoundActions round={round} version={allocation?.version} allowed={allowedActions} csrf={c.get('csrf')} form={form} />
       {round.state === 'OPEN' || round.state === 'PROPOSED' ? (
         <section aria-labelledby="what-if-heading">
