@@ -4,6 +4,8 @@ import { render, signedIn } from '../app.js';
 import { navigationFor } from '../layout.js';
 
 const DESCRIPTIONS: Record<string, string> = {
+  '/app/admin': 'People and their roles, API tokens, the rule set in force, meeting dates and the configuration in force.',
+  '/app/hub': 'Every review in progress with its evaluators, deadline and state, overdue first; each evaluator\'s load; assign and reassign.',
   '/app/bids': 'Bids you may see: their state, what they wait for, and what you may do next.',
   '/app/bids/new': 'Submit a funding bid for your organisation, a step at a time.',
   '/app/reviews': 'Reviews assigned to you, places open for review, and moderation: overdue first.',
