@@ -45,7 +45,7 @@ async function assignPage(c: WebContext, reference: string, failed?: Failed): Pr
   const deps = c.get('deps');
   const [bid, names, overview] = await Promise.all([getVisibleBid(deps, user, reference), organisationNames(deps.db), hubOverview(deps, user)]);
   const review = (bid.status as unknown as BidStatus).review;
-  if (bid.state !== 'HUB_REVIEW' || !review) throw new ApiError(409, 'invalid_state', `${reference} is not in evaluation hub review, so it has no review to assign`);
+  if (bid.state !== 'HUB_REVIEW' || !review) throw new ApiError(409, 'wrong_state', `${reference} is not in evaluation hub review, so it has no review to assign`);
   const current = review.reviews.filter((r) => !r.completed);
   return render(
     c,

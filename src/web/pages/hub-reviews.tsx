@@ -196,7 +196,7 @@ async function mayEditReview(c: WebContext, reference: string, user: AuthUser): 
   const mine = review?.reviews.find((r) => r.evaluator.id === user.id);
   if (!mine) throw new ApiError(403, 'forbidden', `You are not one of the evaluators of ${reference}: take an open place or ask the hub lead to assign you`, { rule: 'assigned_evaluator' });
   if (bid.state !== 'HUB_REVIEW' || review?.phase !== 'review' || mine.completed) {
-    throw new ApiError(409, 'invalid_state', `Your review of ${reference} can no longer be changed: ${mine.completed ? 'you have completed it' : 'the bid has moved on'}`);
+    throw new ApiError(409, 'wrong_state', `Your review of ${reference} can no longer be changed: ${mine.completed ? 'you have completed it' : 'the bid has moved on'}`);
   }
 }
 
