@@ -315,6 +315,23 @@ export const bidDrafts = pgTable(
 );
 
 /**
+ * An evaluator's review of a bid as typed in the web form and not yet submitted: every field as
+ * sent, valid or not, so a partial save or a reload loses nothing. Gone once the review is completed.
+ */
+export const reviewDrafts = pgTable(
+  'review_drafts',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    reference: text('reference').notNull(),
+    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.reference] })],
+);
+
+/**
  * Web sessions: the cookie names one of these (signed), so signing out ends it here and a copied
  * cookie stops working; revoking the token or deactivating the person ends it too.
  */

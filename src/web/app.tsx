@@ -18,6 +18,7 @@ import { assetsRouter, stylesheet } from './assets.js';
 import { fieldId, type FieldError } from './components.js';
 import { Layout, navigationFor, type LayoutProps } from './layout.js';
 import { csrfMatches, csrfToken, endSession, sessionUser, setFlash, startSession, takeFlash, type Flash } from './session.js';
+import { registerAdminPages } from './pages/admin.js';
 import { registerBidPages } from './pages/bids.js';
 import { registerFinancePages } from './pages/finance.js';
 import { registerPublicationPages } from './pages/publication.js';
@@ -106,7 +107,7 @@ function sentence(field: string, message: string): string {
  * Runs an action and goes back to a page (post, redirect, get): a success banner, or the
  * refusal in the same words the API would give, so nothing is lost and the reason is clear.
  */
-export async function act(c: WebContext, then: string, success: Flash, action: () => Promise<unknown>): Promise<Response> {
+export async function act(c: WebContext, then: string, success: Flash, action: () => Promise<unknown>, thenIfRefused = then): Promise<Response> {
   const secret = c.get('deps').sessionSecret;
   const key = c.get('form')?._idempotency;
   try {
@@ -117,6 +118,7 @@ export async function act(c: WebContext, then: string, success: Flash, action: (
     const apiError = toApiError(error);
     if (apiError.status >= 500) throw error;
     await setFlash(c, secret, { kind: 'error', title: refusalTitle(apiError), text: apiError.message });
+    return c.redirect(thenIfRefused, 303);
   }
   return c.redirect(then, 303);
 }
@@ -202,6 +204,7 @@ export function webRouter(deps: AppDeps) {
   registerHubPages(web);
   registerPublicationPages(web);
   registerFinancePages(web);
+  registerAdminPages(web);
   // Any other address under /app: the service's own page-not-found, not the API's JSON.
   web.all('/app/*', () => {
     throw new ApiError(404, 'not_found', 'Page not found. If you typed the address, check it is correct; or go to the start.');

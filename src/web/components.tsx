@@ -295,35 +295,42 @@ export const Table: FC<{ caption?: Child; captionSize?: 's' | 'm' | 'l'; head: C
   rows,
   numeric = [],
   rowHeaders,
-}) => (
-  <table class="nhsuk-table">
-    {caption ? <caption class={`nhsuk-table__caption nhsuk-table__caption--${captionSize}`}>{caption}</caption> : null}
-    <thead class="nhsuk-table__head">
-      <tr class="nhsuk-table__row">
-        {head.map((h, i) => (
-          <th class={`nhsuk-table__header${numeric.includes(i) ? ' nhsuk-table__header--numeric' : ''}`} scope="col">
-            {h}
-          </th>
-        ))}
-      </tr>
-    </thead>
-    <tbody class="nhsuk-table__body">
-      {rows.map((row) => (
-        <tr class="nhsuk-table__row">
-          {row.map((cell, i) =>
-            i === 0 && rowHeaders ? (
-              <th class="nhsuk-table__header" scope="row">
-                {cell}
+}) => {
+  // A wide table scrolls on its own, inside the page, on a narrow screen (WCAG 1.4.10 allows a
+  // table two dimensions): the region is named by the caption and takes focus, so a keyboard scrolls it.
+  const id = `table-${randomUUID().slice(0, 8)}`;
+  return (
+    <div class="cp-table-region" role="region" tabindex={0} aria-labelledby={caption ? id : undefined} aria-label={caption ? undefined : 'Table'}>
+      <table class="nhsuk-table">
+        {caption ? <caption class={`nhsuk-table__caption nhsuk-table__caption--${captionSize}`} id={id}>{caption}</caption> : null}
+        <thead class="nhsuk-table__head">
+          <tr class="nhsuk-table__row">
+            {head.map((h, i) => (
+              <th class={`nhsuk-table__header${numeric.includes(i) ? ' nhsuk-table__header--numeric' : ''}`} scope="col">
+                {h}
               </th>
-            ) : (
-              <td class={`nhsuk-table__cell${numeric.includes(i) ? ' nhsuk-table__cell--numeric' : ''}`}>{cell}</td>
-            ),
-          )}
-        </tr>
-      ))}
-    </tbody>
-  </table>
-);
+            ))}
+          </tr>
+        </thead>
+        <tbody class="nhsuk-table__body">
+          {rows.map((row) => (
+            <tr class="nhsuk-table__row">
+              {row.map((cell, i) =>
+                i === 0 && rowHeaders ? (
+                  <th class="nhsuk-table__header" scope="row">
+                    {cell}
+                  </th>
+                ) : (
+                  <td class={`nhsuk-table__cell${numeric.includes(i) ? ' nhsuk-table__cell--numeric' : ''}`}>{cell}</td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+};
 
 export const Tag: FC<PropsWithChildren<{ colour?: string }>> = ({ colour, children }) => <strong class={`nhsuk-tag${colour ? ` nhsuk-tag--${colour}` : ''}`}>{children}</strong>;
 
@@ -389,8 +396,9 @@ export const Details: FC<PropsWithChildren<{ summary: Child; open?: boolean }>> 
  * A form posting to the app, with its CSRF token and a key made when the form is drawn: sent
  * twice (a double click, a resent page), its action counts once.
  */
-export const Form: FC<PropsWithChildren<{ action: string; csrf: string; id?: string; method?: 'post' | 'get' }>> = ({ action, csrf, id, method = 'post', children }) => (
-  <form action={action} method={method} novalidate id={id}>
+/** `autosave`: with JavaScript, the form posts itself as a draft as the person types (static/app.js). */
+export const Form: FC<PropsWithChildren<{ action: string; csrf: string; id?: string; method?: 'post' | 'get'; autosave?: boolean }>> = ({ action, csrf, id, method = 'post', autosave, children }) => (
+  <form action={action} method={method} novalidate id={id} data-autosave={autosave ? '' : undefined}>
     {method === 'post' ? (
       <>
         <input type="hidden" name="_csrf" value={csrf} />

@@ -18,7 +18,10 @@ export function navigationFor(user: AuthUser | null): NavItem[] {
   if (!user) return [];
   const has = (...roles: string[]) => roles.some((r) => user.roles.includes(r as never));
   const items: NavItem[] = [];
+  // The admin starts at their own pages: people, tokens, rule sets, configuration.
+  if (has('admin')) items.push({ href: '/app/admin', text: 'Administration' });
   if (has('applicant')) items.push({ href: '/app/bids', text: 'My bids' }, { href: '/app/bids/new', text: 'New bid' });
+  if (has('hub_lead')) items.push({ href: '/app/hub', text: 'Reviews in progress' });
   if (has('evaluator', 'hub_lead')) items.push({ href: '/app/reviews', text: 'Review queue' });
   // Finance and the admin start at the money; they look in on the Assembly's meetings after.
   if (has('finance', 'admin')) items.push({ href: '/app/rounds', text: 'Funding rounds' }, { href: '/app/finance', text: 'Money' }, { href: '/app/trail', text: 'Decision trail' });

@@ -47,8 +47,8 @@ export async function startWeb(ctx: TestContext): Promise<Web> {
 }
 
 /** A fresh browser context (its own cookies) signed in as this demo user, by their token. */
-export async function signedInPage(web: Web, ctx: TestContext, userId: string): Promise<Page> {
-  const context = await web.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+export async function signedInPage(web: Web, ctx: TestContext, userId: string, options: { javaScriptEnabled?: boolean; width?: number } = {}): Promise<Page> {
+  const context = await web.browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 }, locale: 'en-GB', javaScriptEnabled: options.javaScriptEnabled ?? true });
   const page = await context.newPage();
   await page.goto(`${web.url}/app/sign-in`);
   await page.getByLabel('Your API token').fill(ctx.tokens[userId]!);

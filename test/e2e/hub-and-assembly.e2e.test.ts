@@ -3,11 +3,12 @@
 // scheduling to a decision, with its quorum shown live. Bids get to each page through the API.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS } from '../../src/db/demo.js';
 import type { BidStatus } from '../../src/shared.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { json } from '../helpers/fixtures.js';
 import { largeBid, QUORATE, recorded, review, reviewToAssembly, smallBid, submit, waitForBid } from '../helpers/lifecycle.js';
-import { click, dayFromNow, fillDate, formWith, recordAttendance } from './drive.js';
+import { click, dayFromNow, fillDate, group, recordAttendance } from './drive.js';
 import { expectAccessible, message, screenshot, signedInPage, startWeb, type Web } from './harness.js';
 
 let ctx: TestContext;
@@ -46,6 +47,7 @@ beforeAll(async () => {
       await waitForBid(ctx, bids.divergent, (s) => s.review?.phase === 'moderation', 'moderation');
     })(),
     waitForBid(ctx, bids.openPlace, (s) => s.review?.reviews.length === 0, 'an open place'),
+
     (async () => {
       // Risk of not funding 4 x 4 = 16: a safety escalation.
       bids.escalated = await submit(ctx, smallBid({ riskOfNotFunding: { likelihood: 4, impact: 4 } }));
@@ -67,7 +69,7 @@ afterAll(async () => {
 const text = async (page: Page, selector: string) => (await page.locator(selector).innerText()).replace(/\s+/g, ' ');
 
 describe('the evaluation hub', () => {
-  it('takes an evaluator from the queue through every step and rating, with errors shown, to completion', async () => {
+  it('keeps an evaluator\'s answers in one form as a draft, with or without JavaScript, and records the review once it is submitted whole', async () => {
     const page = await signedInPage(web, ctx, formEvaluator);
     await page.goto(`${web.url}/app/reviews`);
     const row = page.getByRole('row').filter({ hasText: bids.form });
@@ -78,30 +80,59 @@ describe('the evaluation hub', () => {
     await row.getByRole('link', { name: `Review ${bids.form}` }).click();
     await page.waitForURL(`${web.url}/app/bids/${bids.form}/review`);
     expect(await page.locator('h1').innerText()).toContain(bids.form);
+    // The bid's evidence and evaluation plan beside the form.
+    expect(await page.getByRole('complementary', { name: 'Evidence and evaluation plan' }).count()).toBe(1);
+    expect(await text(page, 'aside')).toContain('Interrupted time series against the 24 months before launch');
+    // One form: one Save draft button and one Submit button for all the steps and ratings.
+    expect(await page.getByRole('button', { name: 'Save draft', exact: true }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Submit your review', exact: true }).count()).toBe(1);
     await expectAccessible(page, 'the review form');
 
-    // A rating with neither a value nor a rationale, then with a value only.
-    await click(page, 'Save evidence quality rating');
+    // With JavaScript, the form saves itself as the evaluator types: no button pressed.
+    await page.getByLabel('Comments on data availability').fill('Maternity services data set is available monthly');
+    await page.locator('[data-autosave-status]', { hasText: /^Draft saved at / }).waitFor({ timeout: 30_000 });
+    await page.reload();
+    expect(await page.getByLabel('Comments on data availability').inputValue()).toBe('Maternity services data set is available monthly');
+
+    // Without JavaScript, by the form's own Save draft button: two sections filled, one of them
+    // only in part, then one save; after a reload both are there as typed.
+    const plain = await signedInPage(web, ctx, formEvaluator, { javaScriptEnabled: false });
+    await plain.goto(`${web.url}/app/bids/${bids.form}/review`);
+    await group(plain, /Your assessment of evaluation design/).getByLabel('Adequate', { exact: true }).check();
+    await plain.getByLabel('Comments on evaluation design').fill('Interrupted time series with a credible comparator');
+    await group(plain, /Rating for evidence quality/).getByLabel('4', { exact: true }).check();
+    await click(plain, 'Save draft');
+    expect(await message(plain)).toContain('Draft saved');
+    await plain.reload();
+    expect(await group(plain, /Your assessment of evaluation design/).getByLabel('Adequate', { exact: true }).isChecked()).toBe(true);
+    expect(await plain.getByLabel('Comments on evaluation design').inputValue()).toBe('Interrupted time series with a credible comparator');
+    expect(await group(plain, /Rating for evidence quality/).getByLabel('4', { exact: true }).isChecked()).toBe(true);
+    expect(await plain.getByLabel('Comments on data availability').inputValue()).toBe('Maternity services data set is available monthly');
+    await plain.context().close();
+    // A draft is not a record: the bid's workflow holds none of it yet.
+    const before = await waitForBid(ctx, bids.form, inReview, 'hub review');
+    expect(before.review!.reviews[0]!.steps).toEqual({});
+
+    // Submitting an incomplete review names everything still to do, and loses nothing.
+    await page.reload();
+    await click(page, 'Submit your review');
     expect(await page.title()).toMatch(/^Error: Review /);
-    expect(await message(page)).toContain('Select a rating for evidence quality, or not applicable');
-    await formWith(page, 'Save evidence quality rating').getByLabel('4', { exact: true }).check();
-    await click(page, 'Save evidence quality rating');
-    expect(await message(page)).toBe('There is a problem Enter your rationale for the evidence quality rating');
+    const problems = await message(page);
+    expect(problems).toContain('Enter your rationale for the evidence quality rating');
+    expect(problems).toContain('Select your assessment of outcome measures');
+    expect(problems).toContain('Select whether the bid is ready for scoring or not supported');
+    expect(problems).not.toContain('evaluation design');
     expect(await text(page, '#evidence_quality-rationale-error')).toBe('Error: Enter your rationale for the evidence quality rating');
-    expect(await formWith(page, 'Save evidence quality rating').getByLabel('4', { exact: true }).isChecked()).toBe(true);
-    await expectAccessible(page, 'the review form with an error');
+    expect(await group(page, /Rating for evidence quality/).getByLabel('4', { exact: true }).isChecked()).toBe(true);
+    await expectAccessible(page, 'the review form with errors');
 
     const steps = [
-      ['evaluation design', 'Adequate', 'Interrupted time series with a credible comparator'],
       ['outcome measures', 'Needs work', 'Add a 12-week quit rate alongside the 4-week one'],
       ['data availability', 'Adequate', 'Maternity services data set is available monthly'],
     ] as const;
     for (const [step, assessment, comments] of steps) {
-      const form = formWith(page, `Save ${step}`);
-      await form.getByLabel(assessment, { exact: true }).check();
-      await form.getByLabel(`Comments on ${step}`).fill(comments);
-      await click(page, `Save ${step}`);
-      expect(await message(page)).toContain(`${step.charAt(0).toUpperCase()}${step.slice(1)} recorded`);
+      await group(page, new RegExp(`Your assessment of ${step}`)).getByLabel(assessment, { exact: true }).check();
+      await page.getByLabel(`Comments on ${step}`).fill(comments);
     }
     const ratings = [
       ['evidence quality', '4', 'NICE guidance supports opt-out referral at booking'],
@@ -109,19 +140,12 @@ describe('the evaluation hub', () => {
       ['quality and safety', 'Not applicable', 'A behavioural service: no clinical safety risk to weigh'],
     ] as const;
     for (const [criterion, rating, rationale] of ratings) {
-      const form = formWith(page, `Save ${criterion} rating`);
-      await form.getByLabel(rating, { exact: true }).check();
-      await form.getByLabel(`Rationale for the ${criterion} rating`).fill(rationale);
-      await click(page, `Save ${criterion} rating`);
-      expect(await message(page)).toContain('rating recorded');
+      await group(page, new RegExp(`Rating for ${criterion}`)).getByLabel(rating, { exact: true }).check();
+      await page.getByLabel(`Rationale for the ${criterion} rating`).fill(rationale);
     }
-    // What is recorded shows in the forms.
-    expect(await formWith(page, 'Save quality and safety rating').getByLabel('Not applicable').isChecked()).toBe(true);
-    expect(await formWith(page, 'Save outcome measures').getByLabel('Needs work').isChecked()).toBe(true);
-    await screenshot(page, 'evaluator-review');
-
     await page.getByLabel('Ready for scoring').check();
-    await click(page, 'Complete your review');
+    await screenshot(page, 'evaluator-review');
+    await click(page, 'Submit your review');
     expect(new URL(page.url()).pathname).toBe('/app/reviews');
     expect(await message(page)).toContain(`Review of ${bids.form} completed`);
     expect(await page.getByRole('row').filter({ hasText: bids.form }).count()).toBe(0);
@@ -129,12 +153,13 @@ describe('the evaluation hub', () => {
     const done = await waitForBid(ctx, bids.form, (s) => s.state === 'AWAITING_ASSEMBLY', 'the Assembly');
     expect(done.review!.reviews[0]!.ratings).toMatchObject({ evidence_quality: { rating: 4 }, deliverability: { rating: 3 }, quality_and_safety: { rating: null } });
     expect(done.review!.reviews[0]!.steps.outcome_measures).toMatchObject({ assessment: 'needs_work', comments: 'Add a 12-week quit rate alongside the 4-week one' });
+    expect(done.review!.reviews[0]!.steps.evaluation_design).toMatchObject({ assessment: 'adequate', comments: 'Interrupted time series with a credible comparator' });
 
     // Coming back to the review later, the page says where the bid went.
     await page.goto(`${web.url}/app/bids/${bids.form}/review`);
     expect(await text(page, 'main')).toContain('This bid is no longer in evaluation hub review. Where it is now: Waiting for the CCP Assembly.');
     await expectAccessible(page, 'the review page after the review');
-  }, 120_000);
+  }, 180_000);
 
   it('has the hub lead moderate divergent ratings, seeing both originals side by side', async () => {
     const page = await signedInPage(web, ctx, 'rachel.green');
@@ -241,6 +266,46 @@ describe('overdue reviews', () => {
     await page.getByRole('link', { name: `Review ${reference}` }).click();
     expect(await page.locator('main').innerText()).toContain('The deadline was breached and the hub lead told. The review carries on.');
     await expectAccessible(page, 'the review form past its deadline');
+  }, 120_000);
+
+  it("shows the hub lead every review in progress, overdue first, with each evaluator's load, and lets her reassign one", async () => {
+    const reference = await submit(late, smallBid({ title: 'Falls prevention in care homes' }));
+    const breached = await waitForBid(late, reference, (s) => !!s.review?.deadline?.breached, 'a breached deadline');
+    const from = breached.review!.reviews[0]!.evaluator;
+    const to = ['daniel.price', 'helen.wright', 'priya.shah'].find((id) => id !== from.id)!;
+    const toName = DEMO_USERS.find((u) => u.id === to)!.name;
+
+    // The hub lead starts at the reviews in progress.
+    const lead = await signedInPage(lateWeb, late, 'rachel.green');
+    expect(new URL(lead.url()).pathname).toBe('/app/hub');
+    expect(await lead.locator('h1').innerText()).toBe('Reviews in progress');
+    const row = lead.getByRole('row').filter({ hasText: reference });
+    expect((await row.innerText()).replace(/\s+/g, ' ')).toMatch(new RegExp(`${from.name}: in progress Overdue since \\d{1,2} [A-Z][a-z]+ \\d{4} Under review Reassign`));
+    // Overdue first: no bid that is on time comes before an overdue one.
+    const deadlines = await lead.getByRole('region', { name: 'Reviews in progress, overdue first' }).locator('tbody tr td:nth-child(3)').allInnerTexts();
+    const firstOnTime = deadlines.findIndex((d) => !d.includes('Overdue'));
+    expect(firstOnTime === -1 || deadlines.slice(firstOnTime).every((d) => !d.includes('Overdue'))).toBe(true);
+    const load = lead.getByRole('region', { name: "Each evaluator's load" }).getByRole('row').filter({ hasText: from.name });
+    expect(Number((await load.locator('td').first().innerText()).trim())).toBeGreaterThanOrEqual(1);
+    expect(Number((await load.locator('td').nth(1).innerText()).trim())).toBeGreaterThanOrEqual(1);
+    await expectAccessible(lead, "the hub lead's reviews in progress");
+    await screenshot(lead, 'hub-lead-reviews');
+
+    await row.getByRole('link', { name: `Reassign ${reference}` }).click();
+    await lead.waitForURL(`${lateWeb.url}/app/hub/assign/${reference}`);
+    await expectAccessible(lead, 'the assign page');
+    // Nothing chosen: the error says what to do.
+    await click(lead, 'Assign evaluator');
+    expect(await message(lead)).toContain('Select the evaluator to assign');
+    await lead.getByLabel('Evaluator', { exact: true }).selectOption(to);
+    await lead.getByLabel('In place of').selectOption(from.id);
+    await click(lead, 'Assign evaluator');
+    expect(new URL(lead.url()).pathname).toBe('/app/hub');
+    expect(await message(lead)).toContain(`Review of ${reference} assigned`);
+    const after = await waitForBid(late, reference, (s) => s.review?.reviews.some((r) => r.evaluator.id === to) === true, 'the reassignment');
+    expect(after.review!.reviews.map((r) => r.evaluator.id)).toEqual([to]);
+    await lead.reload();
+    expect(await lead.getByRole('row').filter({ hasText: reference }).innerText()).toContain(`${toName}: in progress`);
   }, 120_000);
 });
 

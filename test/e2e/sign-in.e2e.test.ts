@@ -77,11 +77,11 @@ describe('signing in on a demo start', () => {
   const ROLES = [
     ['amira.hassan', 'applicant', '/app/bids', "Your organisation's bids"],
     ['priya.shah', 'evaluator', '/app/reviews', 'Review queue'],
-    ['rachel.green', 'hub-lead', '/app/reviews', 'Review queue'],
+    ['rachel.green', 'hub-lead', '/app/hub', 'Reviews in progress'],
     ['james.lee', 'assembly-member', '/app/meetings', 'CCP Assembly meetings'],
     ['sarah.collins', 'assembly-chair', '/app/meetings', 'CCP Assembly meetings'],
     ['claire.dawson', 'finance', '/app/rounds', 'Funding rounds'],
-    ['ian.thompson', 'admin', '/app/rounds', 'Funding rounds'],
+    ['ian.thompson', 'admin', '/app/admin', 'Administration'],
   ] as const;
 
   it.each(ROLES)('lists %s among the demo users and signs them in with one click, to their own start page', async (id, role, start, heading) => {

@@ -144,6 +144,11 @@ export const BidAnswers: FC<{ bid: Partial<BidSubmission>; names: OrganisationNa
   </>
 );
 
+/** One step's answers on their own: the evidence and evaluation plan beside an evaluator's review. */
+export const StepAnswers: FC<{ step: StepId; bid: Partial<BidSubmission>; names?: OrganisationNames }> = ({ step, bid, names = {} }) => (
+  <SummaryList rows={rowsOf(step, bid, names).map((row) => ({ key: row.key, value: row.value }))} />
+);
+
 /** A link to a step with the field to focus, coming back to "Check your answers" after it. */
 export const stepHref = (draftId: string, step: Step, field?: string): string =>
   `/app/bids/drafts/${draftId}/${step.id}?return=check${field ? `#${inputIdOf(field)}` : ''}`;

@@ -4,9 +4,13 @@ import { eq } from 'drizzle-orm';
 import type { FC } from 'hono/jsx';
 import { z } from 'zod';
 import { ApiError, toApiError } from '../../api/errors.js';
+import type { BidSubmission } from '../../domain/bid.js';
+import { findUnstorable, STORABLE_MESSAGE } from '../../domain/text.js';
 import { users } from '../../db/schema.js';
 import { actorOf, type AuthUser } from '../../services/auth.js';
 import { getVisibleBid, reviewQueue, runBidAction, type BidView, type QueueItem } from '../../services/bids.js';
+import { requestContext, withRequestContext } from '../../services/context.js';
+import { deleteReviewDraft, findReviewDraft, saveReviewDraft, type ReviewDraft, type ReviewDraftFields } from '../../services/review-drafts.js';
 import {
   RATING_CRITERIA,
   REVIEW_STEPS,
@@ -23,8 +27,9 @@ import {
   type ReviewStatus,
   type ReviewStep,
 } from '../../shared.js';
-import { act, BID_ROUTE, needRole, render, signedIn, type WebApp, type WebContext } from '../app.js';
-import { BackLink, Button, Form, InsetText, Radios, Select, SummaryList, Table, TextArea } from '../components.js';
+import { act, BID_ROUTE, formErrors, formOf, needRole, one, render, signedIn, type FormBody, type WebApp, type WebContext } from '../app.js';
+import { BackLink, Button, Details, fieldId, Form, InsetText, Radios, Select, SummaryList, Table, TextArea } from '../components.js';
+import { StepAnswers } from './bids-answers.js';
 import { dateTime } from '../format.js';
 import {
   ASSESSMENT_LABELS,
@@ -83,7 +88,7 @@ const completeSchema = z
 
 const revisionsSchema = z.object({ comments: given('What needs to change', 'Enter what the programme team needs to change') });
 
-const assignSchema = z.object({ evaluator: z.string().min(1, 'Select the evaluator to assign'), replaces: z.string() });
+export const assignSchema = z.object({ evaluator: z.string().min(1, 'Select the evaluator to assign'), replaces: z.string() });
 
 export function registerReviewPages(web: WebApp): void {
   web.get('/app/reviews', async (c) => {
@@ -102,47 +107,29 @@ export function registerReviewPages(web: WebApp): void {
     );
   });
 
-  web.post(`${BID_ROUTE}/review/steps/:step`, (c) => {
-    const { reference, step } = c.req.param();
-    if (!(REVIEW_STEPS as readonly string[]).includes(step)) throw new ApiError(404, 'not_found', `There is no review step ${step}`);
-    const label = STEP_LABELS[step as ReviewStep];
-    return submitForm(c, {
-      form: step,
-      ...prefixed(step, ['assessment', 'comments']),
-      schema: stepSchema(lower(label)),
-      invalid: (failed) => reviewPage(c, reference, failed),
-      then: reviewHref(reference),
-      success: { kind: 'success', title: `${label} recorded` },
-      run: (data) => runBidAction(c.get('deps'), reference, recordReviewStepUpdate, { actor: signedIn(c), step: step as ReviewStep, ...data }),
-    });
-  });
-
-  web.post(`${BID_ROUTE}/review/ratings/:criterion`, (c) => {
-    const { reference, criterion } = c.req.param();
-    if (!(RATING_CRITERIA as readonly string[]).includes(criterion)) throw new ApiError(404, 'not_found', `There is no rating ${criterion}`);
-    const label = RATING_LABELS[criterion as RatingCriterion];
-    return submitForm(c, {
-      form: criterion,
-      ...prefixed(criterion, ['rating', 'rationale']),
-      schema: ratingSchema(lower(label)),
-      invalid: (failed) => reviewPage(c, reference, failed),
-      then: reviewHref(reference),
-      success: { kind: 'success', title: `${label} rating recorded` },
-      run: (data) => runBidAction(c.get('deps'), reference, recordRatingUpdate, { actor: signedIn(c), criterion: criterion as RatingCriterion, ...data }),
-    });
-  });
-
-  web.post(`${BID_ROUTE}/review/complete`, (c) => {
+  // The evaluator's one form: "Save draft" (and the script's autosave) keeps every field as typed;
+  // "Submit your review" saves it too, then checks it all and records it through the workflow.
+  web.post(`${BID_ROUTE}/review`, async (c) => {
     const reference = c.req.param('reference');
-    return submitForm(c, {
-      form: 'complete',
-      ...prefixed('complete', ['recommendation', 'comments']),
-      schema: completeSchema,
-      invalid: (failed) => reviewPage(c, reference, failed),
-      then: '/app/reviews',
-      success: { kind: 'success', title: `Review of ${reference} completed` },
-      run: (data) => runBidAction(c.get('deps'), reference, completeReviewUpdate, { actor: signedIn(c), ...data }),
-    });
+    const user = signedIn(c);
+    const deps = c.get('deps');
+    const form = formOf(c);
+    const fields = reviewFields(form);
+    await mayEditReview(c, reference, user);
+    const draft = await saveReviewDraft(deps.db, user.id, reference, fields);
+    if (c.req.header('x-autosave')) return c.json({ savedAt: draft.updatedAt });
+    if (one(form, 'intent') !== 'submit') {
+      return act(c, reviewHref(reference), { kind: 'success', title: 'Draft saved', text: `Your review of ${reference} is kept as you left it. Submit it when it is complete.` }, () => Promise.resolve());
+    }
+    const checked = checkReview(fields);
+    if ('failed' in checked) return reviewPage(c, reference, checked.failed);
+    return act(
+      c,
+      '/app/reviews',
+      { kind: 'success', title: `Review of ${reference} completed` },
+      () => submitReview(c, reference, user, checked.review),
+      reviewHref(reference),
+    );
   });
 
   web.post(`${BID_ROUTE}/review/revisions`, (c) => {
@@ -172,7 +159,7 @@ export function registerReviewPages(web: WebApp): void {
   });
 }
 
-async function assign(c: WebContext, reference: string, user: AuthUser, { evaluator: evaluatorId, replaces }: { evaluator: string; replaces: string }) {
+export async function assign(c: WebContext, reference: string, user: AuthUser, { evaluator: evaluatorId, replaces }: { evaluator: string; replaces: string }) {
   const deps = c.get('deps');
   const [row] = await deps.db.select().from(users).where(eq(users.id, evaluatorId)).limit(1);
   if (!row?.active) throw new ApiError(422, 'refused', `There is no active user ${evaluatorId}`);
@@ -188,16 +175,107 @@ async function assign(c: WebContext, reference: string, user: AuthUser, { evalua
   }
 }
 
+/** The review's fields from a posted form, and nothing else the form carried. */
+function reviewFields(form: FormBody): ReviewDraftFields {
+  // Every field, empty ones too: a field cleared on purpose stays cleared.
+  return Object.fromEntries(REVIEW_FIELDS.map((name): [string, string] => [name, one(form, name)]));
+}
+
+const REVIEW_FIELDS = [
+  ...REVIEW_STEPS.flatMap((s) => [`${s}-assessment`, `${s}-comments`]),
+  ...RATING_CRITERIA.flatMap((c) => [`${c}-rating`, `${c}-rationale`]),
+  'complete-recommendation',
+  'complete-comments',
+];
+
+/** Only the evaluator's own review, while it is open, may be saved. */
+async function mayEditReview(c: WebContext, reference: string, user: AuthUser): Promise<void> {
+  needRole(user, 'review bids', 'evaluator', 'hub_lead');
+  const bid = await getVisibleBid(c.get('deps'), user, reference);
+  const review = (bid.status as unknown as BidStatus).review;
+  const mine = review?.reviews.find((r) => r.evaluator.id === user.id);
+  if (!mine) throw new ApiError(403, 'forbidden', `You are not one of the evaluators of ${reference}: take an open place or ask the hub lead to assign you`, { rule: 'assigned_evaluator' });
+  if (bid.state !== 'HUB_REVIEW' || review?.phase !== 'review' || mine.completed) {
+    throw new ApiError(409, 'wrong_state', `Your review of ${reference} can no longer be changed: ${mine.completed ? 'you have completed it' : 'the bid has moved on'}`);
+  }
+}
+
+interface CheckedReview {
+  steps: { step: ReviewStep; assessment: (typeof STEP_ASSESSMENTS)[number]; comments: string }[];
+  ratings: { criterion: RatingCriterion; rating: number | null; rationale: string }[];
+  complete: z.output<typeof completeSchema>;
+}
+
+/** Every section of the form checked at once, so the error summary lists everything still to do. */
+function checkReview(fields: ReviewDraftFields): { review: CheckedReview } | { failed: Failed } {
+  const list: Failed['list'] = [];
+  const byField: Record<string, string> = {};
+  const check = <S extends z.ZodType>(section: string, names: string[], schema: S): z.output<S> | undefined => {
+    const read = Object.fromEntries(names.map((n) => [n, fields[`${section}-${n}`] ?? '']));
+    const parsed = schema.safeParse(read);
+    const bad = parsed.success ? findUnstorable(read) : undefined;
+    if (parsed.success && !bad) return parsed.data;
+    const errors = parsed.success
+      ? { list: [{ field: fieldId(`${section}-${bad!.join('.')}`), message: `The text ${STORABLE_MESSAGE}` }], byField: { [`${section}-${bad!.join('.')}`]: `The text ${STORABLE_MESSAGE}` } }
+      : formErrors(parsed.error, (p) => `${section}-${p}`);
+    list.push(...errors.list);
+    Object.assign(byField, errors.byField);
+    return undefined;
+  };
+  const steps = REVIEW_STEPS.map((step) => ({ step, data: check(step, ['assessment', 'comments'], stepSchema(lower(STEP_LABELS[step]))) }));
+  const ratings = RATING_CRITERIA.map((criterion) => ({ criterion, data: check(criterion, ['rating', 'rationale'], ratingSchema(lower(RATING_LABELS[criterion]))) }));
+  const complete = check('complete', ['recommendation', 'comments'], completeSchema);
+  if (list.length || !complete) return { failed: { form: REVIEW_FORM, values: fields, list, byField } };
+  return {
+    review: {
+      steps: steps.map(({ step, data }) => ({ step, ...data! })),
+      ratings: ratings.map(({ criterion, data }) => ({ criterion, ...data! })),
+      complete,
+    },
+  };
+}
+
+const REVIEW_FORM = 'review';
+
+/**
+ * Records the checked review through the workflow: each step and rating that differs from what it
+ * holds, then the completion, each with its own key derived from the form's, so a form sent twice
+ * records once. The draft goes only when the review is complete: a refusal part way keeps it all.
+ */
+async function submitReview(c: WebContext, reference: string, user: AuthUser, review: CheckedReview): Promise<void> {
+  const deps = c.get('deps');
+  const bid = await getVisibleBid(deps, user, reference);
+  const mine = (bid.status as unknown as BidStatus).review?.reviews.find((r) => r.evaluator.id === user.id);
+  const key = requestContext().idempotencyKey;
+  const once = <T,>(part: string, run: () => Promise<T>): Promise<T> => withRequestContext({ idempotencyKey: key ? `${key}:${part}` : undefined }, run);
+  for (const { step, assessment, comments } of review.steps) {
+    const recorded = mine?.steps[step];
+    if (recorded?.assessment === assessment && recorded.comments === comments) continue;
+    await once(step, () => runBidAction(deps, reference, recordReviewStepUpdate, { actor: user, step, assessment, comments }));
+  }
+  for (const { criterion, rating, rationale } of review.ratings) {
+    const recorded = mine?.ratings[criterion];
+    if (recorded && recorded.rating === rating && recorded.rationale === rationale) continue;
+    await once(criterion, () => runBidAction(deps, reference, recordRatingUpdate, { actor: user, criterion, rating, rationale }));
+  }
+  await once('complete', () => runBidAction(deps, reference, completeReviewUpdate, { actor: user, ...review.complete }));
+  await deleteReviewDraft(deps.db, user.id, reference);
+}
+
 async function reviewPage(c: WebContext, reference: string, failed?: Failed): Promise<Response> {
   const user = signedIn(c);
   needRole(user, 'review bids', 'evaluator', 'hub_lead');
   const deps = c.get('deps');
   const bid = await getVisibleBid(deps, user, reference);
-  const [names, evaluators] = await Promise.all([organisationNames(deps.db), hasRole(user, 'hub_lead') ? activeEvaluators(deps.db) : []]);
+  const [names, evaluators, draft] = await Promise.all([
+    organisationNames(deps.db),
+    hasRole(user, 'hub_lead') ? activeEvaluators(deps.db) : [],
+    findReviewDraft(deps.db, user.id, reference),
+  ]);
   return render(
     c,
     { title: `Review ${reference}`, current: '/app/reviews', errors: failed?.list, beforeContent: <BackLink href="/app/reviews" text="Back to your review queue" /> },
-    <ReviewPage bid={bid} user={user} failed={failed} csrf={c.get('csrf')} names={names} evaluators={evaluators} />,
+    <ReviewPage bid={bid} user={user} failed={failed} csrf={c.get('csrf')} names={names} evaluators={evaluators} draft={draft} />,
     failed ? 400 : 200,
   );
 }
@@ -244,8 +322,9 @@ interface FormProps {
 
 type Evaluator = Awaited<ReturnType<typeof activeEvaluators>>[number];
 
-const ReviewPage: FC<Omit<FormProps, 'reference'> & { bid: BidView; user: AuthUser; names: OrganisationNames; evaluators: Evaluator[] }> = ({
+const ReviewPage: FC<Omit<FormProps, 'reference'> & { bid: BidView; user: AuthUser; names: OrganisationNames; evaluators: Evaluator[]; draft: ReviewDraft | null }> = ({
   bid,
+  draft,
   user,
   failed,
   csrf,
@@ -263,7 +342,20 @@ const ReviewPage: FC<Omit<FormProps, 'reference'> & { bid: BidView; user: AuthUs
       <BidInBrief bid={bid} names={names} />
       {review ? <ReviewSummary review={review} /> : null}
       <Situation bid={bid} status={status} mine={mine} isLead={hasRole(user, 'hub_lead')} />
-      {reviewing && mine && !mine.completed ? <YourReview review={mine} {...props} /> : null}
+      {reviewing && mine && !mine.completed ? (
+        <div class="nhsuk-grid-row">
+          <div class="nhsuk-grid-column-two-thirds">
+            <YourReview review={mine} draft={draft} {...props} />
+          </div>
+          <div class="nhsuk-grid-column-one-third">
+            <WhatYouJudge bid={bid} />
+          </div>
+        </div>
+      ) : (
+        <Details summary="The bid's evidence and evaluation plan">
+          <StepAnswers step="evidence" bid={bid.submission as Partial<BidSubmission>} />
+        </Details>
+      )}
       {reviewing && !mine && roleMay(user, status, 'takeReview') ? <TakeReview {...props} /> : null}
       {review && roleMay(user, status, 'assignReview') ? <AssignReview review={review} evaluators={evaluators} {...props} /> : null}
       {((mine && !mine.completed) || hasRole(user, 'hub_lead')) && roleMay(user, status, 'requestRevisions') ? <RequestRevisions {...props} /> : null}
@@ -340,126 +432,143 @@ const Situation: FC<{ bid: BidView; status: BidStatus; mine?: EvaluatorReview; i
   return null;
 };
 
-const YourReview: FC<FormProps & { review: EvaluatorReview }> = ({ review, ...props }) => (
-  <>
-    <h2>Review steps</h2>
-    <p>Record each step on its own. You can change what you recorded until you complete your review.</p>
-    {REVIEW_STEPS.map((step) => (
-      <StepForm step={step} review={review} {...props} />
-    ))}
-    <h2>Ratings</h2>
-    <p>
-      The clinical score uses these ratings: 0 is very poor and 5 is excellent. Choose not applicable when a criterion does not apply to this bid; it is then left out of the
-      score and the other weights rescaled, rather than scored as zero.
-    </p>
-    {RATING_CRITERIA.map((criterion) => (
-      <RatingForm criterion={criterion} review={review} {...props} />
-    ))}
-    <CompleteReview review={review} {...props} />
-  </>
-);
+/** What a field of the evaluator's form shows: what was just sent, else the draft, else what is recorded. */
+const valueOf = (props: ReviewFormProps, name: string, recorded: string | null | undefined): string => {
+  if (props.failed?.form === REVIEW_FORM) return shown(props.failed, REVIEW_FORM, name, null);
+  return props.draft?.fields[name] ?? recorded ?? '';
+};
 
-const Recorded: FC<{ at?: string }> = ({ at }) => <p class="nhsuk-body-s">{at ? `Recorded ${dateTime(at)}` : 'Not recorded yet'}</p>;
+interface ReviewFormProps extends FormProps {
+  review: EvaluatorReview;
+  draft: ReviewDraft | null;
+}
 
-const StepForm: FC<FormProps & { step: ReviewStep; review: EvaluatorReview }> = ({ step, review, reference, csrf, failed }) => {
+/**
+ * The evaluator's whole review in one form: steps, ratings and recommendation. "Save draft" keeps
+ * it all as typed (with JavaScript it saves itself as you go); "Submit your review" records it once.
+ */
+const YourReview: FC<ReviewFormProps> = (props) => {
+  const { reference, csrf, draft } = props;
+  return (
+    <Form action={reviewHref(reference)} csrf={csrf} id="review-form" autosave>
+      <h2>Your review</h2>
+      <p>
+        Everything you type is kept as a draft on the server: press Save draft at any time, and come back to it later. Nothing is recorded on the bid until you
+        submit the whole review.
+      </p>
+      <p class="nhsuk-body-s" data-autosave-status aria-live="polite">
+        {draft ? `Draft saved ${dateTime(draft.updatedAt)}` : 'No draft saved yet'}
+      </p>
+      <h3>Review steps</h3>
+      {REVIEW_STEPS.map((step) => (
+        <StepFields step={step} {...props} />
+      ))}
+      <h3>Ratings</h3>
+      <p>
+        The clinical score uses these ratings: 0 is very poor and 5 is excellent. Choose not applicable when a criterion does not apply to this bid; it is then left out of
+        the score and the other weights rescaled, rather than scored as zero.
+      </p>
+      {RATING_CRITERIA.map((criterion) => (
+        <RatingFields criterion={criterion} {...props} />
+      ))}
+      <h3>Your recommendation</h3>
+      <Radios
+        name="complete-recommendation"
+        legend="Your recommendation"
+        legendSize="s"
+        options={[
+          { value: 'ready', label: RECOMMENDATION_LABELS.ready, hint: 'The bid goes on to clinical scoring' },
+          { value: 'not_supported', label: RECOMMENDATION_LABELS.not_supported, hint: 'The programme team is told your reason' },
+        ]}
+        value={valueOf(props, 'complete-recommendation', null)}
+        error={errorOf(props.failed, REVIEW_FORM, 'complete-recommendation')}
+      />
+      <TextArea
+        name="complete-comments"
+        label="Comments"
+        hint="Needed if you recommend the bid is not supported: give the reason."
+        rows={3}
+        value={valueOf(props, 'complete-comments', null)}
+        error={errorOf(props.failed, REVIEW_FORM, 'complete-comments')}
+      />
+      <div class="cp-button-row">
+        <Button variant="secondary" name="intent" value="draft">
+          Save draft
+        </Button>
+        <Button name="intent" value="submit">
+          Submit your review
+        </Button>
+      </div>
+    </Form>
+  );
+};
+
+const Recorded: FC<{ at?: string }> = ({ at }) => <p class="nhsuk-body-s">{at ? `Recorded on the bid ${dateTime(at)}` : 'Not recorded on the bid yet'}</p>;
+
+const StepFields: FC<ReviewFormProps & { step: ReviewStep }> = ({ step, ...props }) => {
   const label = STEP_LABELS[step];
-  const recorded = review.steps[step];
+  const recorded = props.review.steps[step];
   const name = (field: string) => `${step}-${field}`;
   return (
-    <>
-      <h3>{label}</h3>
+    <div class="cp-review-section">
+      <h4>{label}</h4>
       <Recorded at={recorded?.at} />
-      <Form action={`${reviewHref(reference)}/steps/${step}`} csrf={csrf}>
-        <Radios
-          name={name('assessment')}
-          legend={`Your assessment of ${lower(label)}`}
-          legendSize="s"
-          inline
-          options={STEP_ASSESSMENTS.map((a) => ({ value: a, label: ASSESSMENT_LABELS[a] }))}
-          value={shown(failed, step, name('assessment'), recorded?.assessment)}
-          error={errorOf(failed, step, name('assessment'))}
-        />
-        <TextArea
-          name={name('comments')}
-          label={`Comments on ${lower(label)}`}
-          rows={3}
-          value={shown(failed, step, name('comments'), recorded?.comments)}
-          error={errorOf(failed, step, name('comments'))}
-        />
-        <Button variant="secondary">Save {lower(label)}</Button>
-      </Form>
-    </>
+      <Radios
+        name={name('assessment')}
+        legend={`Your assessment of ${lower(label)}`}
+        legendSize="s"
+        inline
+        options={STEP_ASSESSMENTS.map((a) => ({ value: a, label: ASSESSMENT_LABELS[a] }))}
+        value={valueOf(props, name('assessment'), recorded?.assessment)}
+        error={errorOf(props.failed, REVIEW_FORM, name('assessment'))}
+      />
+      <TextArea
+        name={name('comments')}
+        label={`Comments on ${lower(label)}`}
+        rows={3}
+        value={valueOf(props, name('comments'), recorded?.comments)}
+        error={errorOf(props.failed, REVIEW_FORM, name('comments'))}
+      />
+    </div>
   );
 };
 
-const RatingForm: FC<FormProps & { criterion: RatingCriterion; review: EvaluatorReview }> = ({ criterion, review, reference, csrf, failed }) => {
+const RatingFields: FC<ReviewFormProps & { criterion: RatingCriterion }> = ({ criterion, ...props }) => {
   const label = RATING_LABELS[criterion];
-  const recorded = review.ratings[criterion];
+  const recorded = props.review.ratings[criterion];
   const name = (field: string) => `${criterion}-${field}`;
   return (
-    <>
-      <h3>{label}</h3>
+    <div class="cp-review-section">
+      <h4>{label}</h4>
       <Recorded at={recorded?.at} />
-      <Form action={`${reviewHref(reference)}/ratings/${criterion}`} csrf={csrf}>
-        <Radios
-          name={name('rating')}
-          legend={`Rating for ${lower(label)}`}
-          legendSize="s"
-          inline
-          options={RATING_VALUES.map((v) => ({ value: v, label: v === 'na' ? 'Not applicable' : v }))}
-          value={shown(failed, criterion, name('rating'), recorded ? (recorded.rating === null ? 'na' : String(recorded.rating)) : undefined)}
-          error={errorOf(failed, criterion, name('rating'))}
-        />
-        <TextArea
-          name={name('rationale')}
-          label={`Rationale for the ${lower(label)} rating`}
-          rows={3}
-          value={shown(failed, criterion, name('rationale'), recorded?.rationale)}
-          error={errorOf(failed, criterion, name('rationale'))}
-        />
-        <Button variant="secondary">Save {lower(label)} rating</Button>
-      </Form>
-    </>
+      <Radios
+        name={name('rating')}
+        legend={`Rating for ${lower(label)}`}
+        legendSize="s"
+        inline
+        options={RATING_VALUES.map((v) => ({ value: v, label: v === 'na' ? 'Not applicable' : v }))}
+        value={valueOf(props, name('rating'), recorded ? (recorded.rating === null ? 'na' : String(recorded.rating)) : undefined)}
+        error={errorOf(props.failed, REVIEW_FORM, name('rating'))}
+      />
+      <TextArea
+        name={name('rationale')}
+        label={`Rationale for the ${lower(label)} rating`}
+        rows={3}
+        value={valueOf(props, name('rationale'), recorded?.rationale)}
+        error={errorOf(props.failed, REVIEW_FORM, name('rationale'))}
+      />
+    </div>
   );
 };
 
-const CompleteReview: FC<FormProps & { review: EvaluatorReview }> = ({ review, reference, csrf, failed }) => {
-  const missing = [
-    ...REVIEW_STEPS.filter((s) => !review.steps[s]).map((s) => lower(STEP_LABELS[s])),
-    ...RATING_CRITERIA.filter((c) => !review.ratings[c]).map((c) => `the ${lower(RATING_LABELS[c])} rating`),
-  ];
-  return (
-    <>
-      <h2>Complete your review</h2>
-      {missing.length ? (
-        <p>You can complete your review once every step and rating is recorded. Still to record: {missing.join(', ')}.</p>
-      ) : (
-        <Form action={`${reviewHref(reference)}/complete`} csrf={csrf}>
-          <Radios
-            name="complete-recommendation"
-            legend="Your recommendation"
-            legendSize="s"
-            options={[
-              { value: 'ready', label: RECOMMENDATION_LABELS.ready, hint: 'The bid goes on to clinical scoring' },
-              { value: 'not_supported', label: RECOMMENDATION_LABELS.not_supported, hint: 'The programme team is told your reason' },
-            ]}
-            value={shown(failed, 'complete', 'complete-recommendation', null)}
-            error={errorOf(failed, 'complete', 'complete-recommendation')}
-          />
-          <TextArea
-            name="complete-comments"
-            label="Comments"
-            hint="Needed if you recommend the bid is not supported: give the reason."
-            rows={3}
-            value={shown(failed, 'complete', 'complete-comments', null)}
-            error={errorOf(failed, 'complete', 'complete-comments')}
-          />
-          <Button>Complete your review</Button>
-        </Form>
-      )}
-    </>
-  );
-};
+/** What the evaluator judges, beside the form: the bid's evidence and its evaluation plan. */
+const WhatYouJudge: FC<{ bid: BidView }> = ({ bid }) => (
+  <aside class="cp-beside" aria-labelledby="judge-heading" tabindex={0}>
+    <h2 id="judge-heading">Evidence and evaluation plan</h2>
+    <p class="nhsuk-body-s">What the programme team submitted, for you to judge.</p>
+    <StepAnswers step="evidence" bid={bid.submission as Partial<BidSubmission>} />
+  </aside>
+);
 
 const TakeReview: FC<FormProps> = ({ reference, csrf }) => (
   <>

@@ -23,3 +23,36 @@ for (const region of document.querySelectorAll('[data-live]')) {
   };
   setInterval(refresh, every);
 }
+
+// <form data-autosave>: the form posts itself as a draft a moment after the person stops typing,
+// and when they leave the page, so what they typed is kept on the server even if they never press
+// "Save draft". The status line (aria-live) says when it was last saved, or that it was not.
+for (const form of document.querySelectorAll('form[data-autosave]')) {
+  const status = form.querySelector('[data-autosave-status]');
+  let timer;
+  let dirty = false;
+  const save = async (leaving = false) => {
+    if (!dirty) return;
+    dirty = false;
+    const body = new URLSearchParams(new FormData(form));
+    body.set('intent', 'draft');
+    try {
+      const res = await fetch(form.action, { method: 'POST', body, headers: { 'x-autosave': '1', accept: 'application/json' }, credentials: 'same-origin', keepalive: leaving });
+      if (!res.ok) throw new Error(String(res.status));
+      const { savedAt } = await res.json();
+      if (status) status.textContent = `Draft saved at ${new Date(savedAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' })}`;
+    } catch {
+      dirty = true;
+      if (status && !leaving) status.textContent = 'Your draft could not be saved just now: it will be tried again, or press Save draft';
+    }
+  };
+  const later = () => {
+    dirty = true;
+    clearTimeout(timer);
+    timer = setTimeout(save, 1500);
+  };
+  form.addEventListener('input', later);
+  form.addEventListener('change', later);
+  form.addEventListener('submit', () => clearTimeout(timer));
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && save(true));
+}
