@@ -31,6 +31,7 @@ import { seedReferenceData } from '../src/db/seed.js';
 import { readDemoTokens, seedDemo } from '../src/services/demo.js';
 import { freePort, spawnChild, type RunningChild } from '../src/runtime/go-tools.js';
 import { connectTemporal, ensureSearchAttributes } from '../src/runtime/temporal.js';
+import { portFree } from '../src/runtime/retry.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../src/shared.js';
 
 const execFile = promisify(execFileCb);
@@ -187,9 +188,25 @@ interface TemporalPorts {
   [service: string]: number;
 }
 
+/**
+ * A free port below 32768: Temporal keeps each service's ports in cluster_membership, whose
+ * rpc_port column is a smallint (an ephemeral port from the kernel does not fit: seen here).
+ */
+async function freeServerPort(taken: Set<number>): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (!taken.has(port) && (await portFree(port))) {
+      taken.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free port between 20000 and 32000 for the Temporal server');
+}
+
 async function writeServerConfig(dir: string, storeDb: string, visibilityDb: string): Promise<TemporalPorts> {
-  const ports: TemporalPorts = { frontend: await freePort(), frontendHttp: await freePort() };
-  for (const name of ['frontendMembership', 'history', 'historyMembership', 'matching', 'matchingMembership', 'worker', 'workerMembership']) ports[name] = await freePort();
+  const taken = new Set<number>();
+  const ports: TemporalPorts = { frontend: await freeServerPort(taken), frontendHttp: await freeServerPort(taken) };
+  for (const name of ['frontendMembership', 'history', 'historyMembership', 'matching', 'matchingMembership', 'worker', 'workerMembership']) ports[name] = await freeServerPort(taken);
   const sql = (database: string, conns: number) => `
       sql:
         pluginName: postgres12
