@@ -20,6 +20,8 @@
 #                           replace directives (which `go install pkg@version` refuses)
 #   GO_TOOL_MODULE_VERSION  the version to ask the proxy for, when it is not VERSION (a
 #                           pseudo-version for a module whose tags the proxy cannot serve)
+#   GO_TOOL_BUILT_AS        the file `go install` makes, when BINARY is another name for it (the
+#                           Temporal server's package is cmd/server; it is cached as temporal-server)
 # Prints the binary's path on its last line.
 set -euo pipefail
 
@@ -104,6 +106,7 @@ else
   REL="${PACKAGE#"$GO_TOOL_MODULE"}"
   (cd "$SRC" && GOFLAGS="${GOFLAGS:-} -trimpath -mod=mod" CGO_ENABLED=0 "$GO" build "${LDFLAGS[@]}" -o "$TMP_BIN/$BINARY" "./${REL#/}")
 fi
+if [[ -z "${GO_TOOL_MODULE:-}" && -n "${GO_TOOL_BUILT_AS:-}" ]]; then mv "$TMP_BIN/$GO_TOOL_BUILT_AS" "$TMP_BIN/$BINARY"; fi
 mv "$TMP_BIN/$BINARY" "$BIN"
 echo "$LABEL installed at $BIN" >&2
 echo "$BIN"

@@ -51,6 +51,10 @@ export const envSchema = z.object({
       .regex(/^[^\s/]+:\d+$/, 'must be host:port, e.g. 0.0.0.0:9464')
       .optional(),
   ),
+  /** Base URL of an OTLP/HTTP receiver (a collector) for traces, e.g. http://otel-collector:4318; no tracing unless set. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
+  /** The traces' service.name (default clinical-prioritisation-api, -worker, or clinical-prioritisation for npm start). */
+  OTEL_SERVICE_NAME: optionalString,
 
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(3000),

@@ -3,10 +3,15 @@
 // or meeting already in flight fails here: put it behind patched(), or in a new workflow type
 // with the old one kept, and record the new code's histories under a new name
 // (npm run histories:record -- <name>).
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Resource } from '@opentelemetry/resources';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import { beforeAll, describe, expect, it, inject } from 'vitest';
 import { WORKFLOW_TYPES } from '../src/shared.js';
 import { loadHistories, type RecordedHistory } from './helpers/histories.js';
+import { WORKFLOW_TRACING_MODULE } from '../src/runtime/tracing.js';
+import { workflowsPath } from '../src/runtime/worker.js';
 
 let histories: RecordedHistory[];
 beforeAll(async () => {
@@ -35,11 +40,11 @@ describe('recorded workflow histories', () => {
     for (const name of UPDATES) expect(updates, `no recorded history of ${types.join(', ')} uses ${name}`).toContain(name);
   });
 
-  it('replay on the current workflow code without nondeterminism', async () => {
+  async function replayAll(options: ReplayWorkerOptions) {
     const failures: string[] = [];
     let replayed = 0;
     for await (const result of Worker.runReplayHistories(
-      { workflowBundle: { codePath: inject('workflowBundlePath') }, replayName: 'replay-test' },
+      options,
       histories.map((h) => ({ workflowId: h.workflowId, history: h.history })),
     )) {
       replayed += 1;
@@ -47,5 +52,15 @@ describe('recorded workflow histories', () => {
     }
     expect(failures).toEqual([]);
     expect(replayed).toBe(histories.length);
+  }
+
+  it('replay on the current workflow code without nondeterminism', async () => {
+    await replayAll({ workflowBundle: { codePath: inject('workflowBundlePath') }, replayName: 'replay-test' });
+  }, 300_000);
+
+  it('replay on the traced workflow bundle (OpenTelemetry workflow interceptors) without nondeterminism', async () => {
+    const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), workflowInterceptorModules: [WORKFLOW_TRACING_MODULE], logger: new DefaultLogger('WARN') });
+    const sinks = { exporter: makeWorkflowExporter(new SimpleSpanProcessor(new InMemorySpanExporter()), new Resource({ 'service.name': 'replay-test' })) };
+    await replayAll({ workflowBundle: { code }, sinks, replayName: 'replay-test-traced' });
   }, 300_000);
 });

@@ -23,6 +23,7 @@ import { webRouter } from '../web/app.js';
 import { withRequestContext } from '../services/context.js';
 import { createLogger, type Logger } from '../runtime/log.js';
 import { httpRequestDuration } from '../runtime/metrics.js';
+import type { Tracing } from '../runtime/tracing.js';
 
 const PUBLIC = [/^\/health(\/live|\/ready)?$/, /^\/metrics$/, /^\/openapi\.json$/, /^\/docs(\/|$)/, /^\/$/, /^\/app(\/|$)/, /^\/assets\//];
 const isPublic = (path: string) => PUBLIC.some((re) => re.test(path));
@@ -35,6 +36,8 @@ export interface AppDeps {
   sessionSecret: string;
   /** Where request and error lines go; without it, errors only, as JSON on stderr. */
   logger?: Logger;
+  /** OpenTelemetry: a server span per request, the parent of what its handlers do. */
+  tracing?: Tracing;
 }
 
 const REQUEST_ID = /^[\w.:@-]{1,128}$/;
@@ -50,12 +53,13 @@ export function createApp(deps: AppDeps) {
     c.set('deps', deps);
     const given = c.req.header('x-request-id');
     const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
-    const log = logger.child({ requestId });
+    const span = deps.tracing?.startRequestSpan(c.req.method, c.req.path, c.req.raw.headers);
+    const log = logger.child(span ? { requestId, traceId: span.traceId } : { requestId });
     c.set('requestId', requestId);
     c.set('log', log);
     const started = performance.now();
     try {
-      await next();
+      await (span ? span.run(next) : next());
     } finally {
       const seconds = (performance.now() - started) / 1000;
       // The route is the pattern of the handler that matched (middleware is registered for ALL);
@@ -64,6 +68,7 @@ export function createApp(deps: AppDeps) {
       // eslint-disable-next-line @typescript-eslint/no-unsafe-argument
       const handler = matchedRoutes(c).filter((r) => r.method !== 'ALL').at(-1);
       const route = handler?.path ?? 'unmatched';
+      span?.end(route, c.res.status);
       c.res.headers.set('x-request-id', requestId);
       httpRequestDuration.observe({ method: c.req.method, route, status: String(c.res.status) }, seconds);
       if (route !== '/health/live' && route !== '/health/ready' && route !== '/metrics') {

@@ -5,6 +5,7 @@ import { ConfigError, elapsedMs, loadConfig, type Config } from '../config.js';
 import { createLogger } from './log.js';
 import { handleShutdownSignals } from './shutdown.js';
 import { startSystem, type RunningSystem, type SystemOptions } from './system.js';
+import { tracingFromConfig } from './tracing.js';
 
 export async function run(name: string, options: SystemOptions, describe: (system: RunningSystem, config: Config) => string[]): Promise<void> {
   let config: Config;
@@ -25,7 +26,13 @@ export async function run(name: string, options: SystemOptions, describe: (syste
     logger,
     graceMs: elapsedMs(config.SHUTDOWN_GRACE),
   });
-  started = startSystem(config, options, logger).then(
+  // Traces only where OTEL_EXPORTER_OTLP_ENDPOINT is set; startSystem stops them last.
+  started = tracingFromConfig(config, name)
+    .then((tracing) => {
+      if (tracing) logger.info(`Tracing to ${config.OTEL_EXPORTER_OTLP_ENDPOINT} as ${tracing.serviceName}`);
+      return startSystem(config, { ...options, tracing }, logger);
+    })
+    .then(
     (system) => system,
     (error: unknown) => {
       if (error instanceof ConfigError) {

@@ -18,6 +18,7 @@ import { startOpsServer } from './ops-server.js';
 import { setBacklogProbe } from './metrics.js';
 import { backlogProbe } from './probes.js';
 import type { Notifier } from '../activities/lifecycle.js';
+import type { Tracing } from './tracing.js';
 
 /** The activity's own logger (its lines carry the workflow id) when called in one, else ours. */
 function activityLog(logger: Logger): (message: string, fields?: Record<string, unknown>) => void {
@@ -50,6 +51,8 @@ export interface SystemOptions {
   embedded: boolean;
   /** Activities to replace in the worker (tests that hold one mid-flight). */
   activityOverrides?: WorkerSetup['activityOverrides'];
+  /** OpenTelemetry tracing (src/runtime/tracing.ts), stopped after everything else. */
+  tracing?: Tracing;
 }
 
 export interface RunningSystem {
@@ -112,6 +115,8 @@ export async function startSystem(config: Config, options: SystemOptions, logger
       'DATABASE_URL: required when the worker and the API run as separate processes (npm run worker, npm run api); npm start runs with an embedded database instead',
     ]);
   }
+  const { tracing } = options;
+  if (tracing) stack.push({ name: 'tracing (spans exported)', stop: () => tracing.shutdown() });
   try {
     // A worker's activities each hold a connection while they run: its pool is at least that large.
     const poolSize = options.worker ? Math.max(config.DATABASE_POOL_SIZE, config.WORKER_MAX_CONCURRENT_ACTIVITIES) : config.DATABASE_POOL_SIZE;
@@ -125,7 +130,9 @@ export async function startSystem(config: Config, options: SystemOptions, logger
     if (options.api && shouldSeedDemo(config)) await seedDemo(database.db, config, logger.info);
     logger.info(`Database ready: ${database.kind} at ${database.location}`);
 
-    const temporal = options.embedded ? await openTemporal(config, logger.info) : await waitFor(`Temporal at ${config.TEMPORAL_ADDRESS}`, () => connectTemporal(config), wait);
+    const temporal = options.embedded
+      ? await openTemporal(config, logger.info, tracing)
+      : await waitFor(`Temporal at ${config.TEMPORAL_ADDRESS}`, () => connectTemporal(config, undefined, tracing), wait);
     stack.push({ name: temporal.embedded ? 'the Temporal dev server' : 'the Temporal connection', stop: () => temporal.close() });
     if (!temporal.embedded) {
       await waitFor(`namespace ${temporal.namespace} on Temporal at ${temporal.address}`, () => temporal.client.workflowService.describeNamespace({ namespace: temporal.namespace }), wait);
@@ -141,6 +148,7 @@ export async function startSystem(config: Config, options: SystemOptions, logger
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         deps: { db: database.db, config, temporal: { client: temporal.client }, notifier: logNotifier(logger) },
         activityOverrides: options.activityOverrides,
+        tracing,
       });
       const running = worker.run();
       const w = worker;
@@ -178,6 +186,7 @@ export async function startSystem(config: Config, options: SystemOptions, logger
         config,
         sessionSecret: await resolveSessionSecret(config),
         logger,
+        tracing,
       });
       const server = await new Promise<ServerType>((resolve, reject) => {
         const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));

@@ -11,6 +11,7 @@ import { ConfigError, type Config } from '../config.js';
 import { portFree } from './retry.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../shared.js';
 import { cachedToolPath, findGoTool, projectCacheDir, type GoTool } from './go-tools.js';
+import type { Tracing } from './tracing.js';
 
 export { projectCacheDir };
 
@@ -59,7 +60,7 @@ export async function devServerExecutable(cliPath?: string): Promise<{ executabl
 }
 
 /** Starts a local dev server whose state lives in `dataDir`. */
-export async function startDevServer(config: Config, log: (line: string) => void = () => {}): Promise<TemporalRuntime> {
+export async function startDevServer(config: Config, log: (line: string) => void = () => {}, tracing?: Tracing): Promise<TemporalRuntime> {
   const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const { executable, description } = await devServerExecutable(config.TEMPORAL_CLI_PATH);
   await mkdir(config.DATA_DIR, { recursive: true });
@@ -87,7 +88,7 @@ export async function startDevServer(config: Config, log: (line: string) => void
     },
   });
   return {
-    client: env.client,
+    client: tracing ? new Client({ connection: env.connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: tracing.clientInterceptors }) : env.client,
     nativeConnection: env.nativeConnection,
     address: env.address,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -98,12 +99,12 @@ export async function startDevServer(config: Config, log: (line: string) => void
 }
 
 /** Connects to an existing cluster (TEMPORAL_ADDRESS, or a dev server already on TEMPORAL_DEV_PORT). */
-export async function connectTemporal(config: Config, address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`): Promise<TemporalRuntime> {
+export async function connectTemporal(config: Config, address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`, tracing?: Tracing): Promise<TemporalRuntime> {
   const tls = config.TEMPORAL_TLS || config.TEMPORAL_API_KEY ? {} : undefined;
   const apiKey = config.TEMPORAL_API_KEY;
   const connection = await Connection.connect({ address, tls, apiKey });
   const nativeConnection = await NativeConnection.connect({ address, tls, apiKey });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(tracing ? { interceptors: tracing.clientInterceptors } : {}) });
   return {
     client,
     nativeConnection,
@@ -119,8 +120,8 @@ export async function connectTemporal(config: Config, address = config.TEMPORAL_
 }
 
 /** The embedded default: a cluster when TEMPORAL_ADDRESS is set, else a local dev server. */
-export async function openTemporal(config: Config, log?: (line: string) => void): Promise<TemporalRuntime> {
-  return config.TEMPORAL_ADDRESS ? connectTemporal(config) : startDevServer(config, log);
+export async function openTemporal(config: Config, log?: (line: string) => void, tracing?: Tracing): Promise<TemporalRuntime> {
+  return config.TEMPORAL_ADDRESS ? connectTemporal(config, undefined, tracing) : startDevServer(config, log, tracing);
 }
 
 /**

@@ -13,6 +13,7 @@ import { seedReferenceData } from '../../src/db/seed.js';
 import { createWorker, type WorkerSetup } from '../../src/runtime/worker.js';
 import { cloneTemplate } from './databases.js';
 import { recordHistories } from './histories.js';
+import type { Tracing } from '../../src/runtime/tracing.js';
 
 export interface TestContext {
   app: App;
@@ -61,6 +62,10 @@ export interface ContextOptions {
   databaseUrl?: string;
   /** With RECORD_HISTORIES=<release>, save this file's workflow histories under test/histories/<release>/<name>. */
   recordAs?: string;
+  /** Traced: the client, worker and app with this tracing, the worker on `workflowBundle`. */
+  tracing?: Tracing;
+  /** Another workflow bundle than the run's (one built with the tracing interceptors). */
+  workflowBundle?: WorkerSetup['workflowBundle'];
 }
 
 export async function createTestContext(options: ContextOptions = {}): Promise<TestContext> {
@@ -96,7 +101,7 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
   const tokens: Record<string, string> = {};
   for (const user of DEMO_USERS) tokens[user.id] = (await issueToken(database.db, { userId: user.id, label: 'test', createdBy: 'test' })).token;
   const connection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection, namespace: 'default' });
+  const client = new Client({ connection, namespace: 'default', ...(options.tracing ? { interceptors: options.tracing.clientInterceptors } : {}) });
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
 
   let counter = 0;
@@ -107,8 +112,9 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
       temporal: { nativeConnection, namespace: 'default' },
       taskQueue,
       deps: { db: database.db, config, temporal: { client } },
-      workflowBundle: { codePath: inject('workflowBundlePath') },
+      workflowBundle: options.workflowBundle ?? { codePath: inject('workflowBundlePath') },
       activityOverrides: options.activityOverrides,
+      tracing: options.tracing,
     });
     running = worker.run();
   };
@@ -118,7 +124,7 @@ export async function createTestContext(options: ContextOptions = {}): Promise<T
   };
   if (options.startWorker !== false) await startWorker();
 
-  const app = createApp({ db: database.db, temporal: { client, taskQueue }, config, sessionSecret: 'test-session-secret-of-at-least-32-characters' });
+  const app = createApp({ db: database.db, temporal: { client, taskQueue }, config, sessionSecret: 'test-session-secret-of-at-least-32-characters', tracing: options.tracing });
   const ctx: TestContext = {
     app,
     tokens,
