@@ -10,4 +10,5 @@ await run('clinical-prioritisation', { worker: true, api: true, embedded: true }
   `  Temporal UI:    ${system.temporal.uiUrl ?? '(set TEMPORAL_UI_URL to show it here)'}`,
   `  Temporal:       ${system.temporal.address} (${system.temporal.embedded ? 'embedded dev server' : 'cluster'}), task queue ${config.TEMPORAL_TASK_QUEUE}`,
   `  Database:       ${system.database.kind} at ${system.database.location}`,
+  `  E-mail:         ${system.mailUrl ? `${system.mailUrl}   (Mailpit: every e-mail the service sends)` : system.email === 'none' ? '(off: build Mailpit with npm run mailpit:install, or set EMAIL_TRANSPORT)' : system.email}`,
 ]);

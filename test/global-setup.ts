@@ -9,6 +9,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { migrateDatabase, openPostgres } from '../src/db/client.js';
 import { devServerExecutable } from '../src/runtime/temporal.js';
+import { findGoTool, MAILPIT, startMailpit, type MailpitServer } from '../src/runtime/go-tools.js';
 import { workflowsPath } from '../src/runtime/worker.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../src/shared.js';
 import { adminUrl, dropDatabasesLike, databaseUrl, runId } from './helpers/databases.js';
@@ -19,6 +20,9 @@ declare module 'vitest' {
     workflowBundlePath: string;
     templateDatabase: string;
     runId: string;
+    /** Mailpit, the real SMTP server the e-mail tests send to and read back ('' when it is not built). */
+    mailpitSmtpPort: number;
+    mailpitApiUrl: string;
   }
 }
 
@@ -46,12 +50,23 @@ export default async function setup(project: TestProject) {
   const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') });
   await writeFile(bundlePath, code);
 
+  // Mailpit when it is built (scripts/install-mailpit.sh); the e-mail tests fail without it.
+  let mailpit: MailpitServer | undefined;
+  if (await findGoTool(MAILPIT)) {
+    mailpit = await startMailpit();
+    process.stderr.write(`[test setup] Mailpit SMTP on ${mailpit.smtpHost}:${mailpit.smtpPort}, API ${mailpit.apiUrl}\n`);
+  } else {
+    process.stderr.write(`[test setup] Mailpit is not built (bash ${MAILPIT.installScript}): the e-mail tests will fail\n`);
+  }
+  project.provide('mailpitSmtpPort', mailpit?.smtpPort ?? 0);
+  project.provide('mailpitApiUrl', mailpit?.apiUrl ?? '');
   project.provide('temporalAddress', env.address);
   project.provide('workflowBundlePath', bundlePath);
   project.provide('templateDatabase', template);
   project.provide('runId', id);
 
   return async () => {
+    await mailpit?.stop();
     await env.teardown();
     await dropDatabasesLike(admin, `cp_test_${id}_%`);
     await rm(bundleDir, { recursive: true, force: true });

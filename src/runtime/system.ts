@@ -18,6 +18,8 @@ import { startOpsServer } from './ops-server.js';
 import { setBacklogProbe } from './metrics.js';
 import { backlogProbe } from './probes.js';
 import type { Notifier } from '../activities/lifecycle.js';
+import { findGoTool, MAILPIT, startMailpit } from './go-tools.js';
+import path from 'node:path';
 
 /** The activity's own logger (its lines carry the workflow id) when called in one, else ours. */
 function activityLog(logger: Logger): (message: string, fields?: Record<string, unknown>) => void {
@@ -58,6 +60,10 @@ export interface RunningSystem {
   apiUrl?: string;
   /** A worker's operations port (OPS_PORT), when it has one. */
   opsUrl?: string;
+  /** The embedded Mailpit's web UI, where the e-mails the service sent are (npm start). */
+  mailUrl?: string;
+  /** How e-mail leaves: smtp, govuk-notify or none. */
+  email: string;
   stop(): Promise<void>;
 }
 
@@ -87,7 +93,8 @@ function installRuntime(config: Config, logger: Logger): void {
   }
 }
 
-export async function startSystem(config: Config, options: SystemOptions, logger: Logger = createLogger(config)): Promise<RunningSystem> {
+export async function startSystem(configured: Config, options: SystemOptions, logger: Logger = createLogger(configured)): Promise<RunningSystem> {
+  let config = configured;
   installRuntime(config, logger);
   const stack: { name: string; stop: () => Promise<void> }[] = [];
   const stopAll = async () => {
@@ -132,6 +139,20 @@ export async function startSystem(config: Config, options: SystemOptions, logger
       await ensureSearchAttributes(temporal, logger.info);
     }
     logger.info(`Temporal ready at ${temporal.address}, namespace ${temporal.namespace}`);
+
+    // The embedded default sends its e-mail to a Mailpit of its own, when it is built.
+    let mailUrl: string | undefined;
+    if (options.embedded && options.worker && config.EMAIL_TRANSPORT === undefined) {
+      if (await findGoTool(MAILPIT)) {
+        const mailpit = await startMailpit({ dataDir: path.join(config.DATA_DIR, 'mailpit') });
+        stack.push({ name: 'Mailpit', stop: () => mailpit.stop() });
+        config = { ...config, EMAIL_TRANSPORT: 'smtp', SMTP_HOST: mailpit.smtpHost, SMTP_PORT: mailpit.smtpPort, SMTP_SECURE: false, SMTP_USER: undefined, SMTP_PASSWORD: undefined };
+        mailUrl = mailpit.uiUrl;
+        logger.info(`Mailpit ready: SMTP on ${mailpit.smtpHost}:${mailpit.smtpPort}, web UI at ${mailpit.uiUrl}`);
+      } else {
+        logger.warn(`E-mail is off: Mailpit is not built (bash ${MAILPIT.installScript}); notices are shown in the service only`);
+      }
+    }
 
     let worker: Worker | undefined;
     let opsUrl: string | undefined;
@@ -192,7 +213,7 @@ export async function startSystem(config: Config, options: SystemOptions, logger
       });
     }
 
-    return { database, temporal, apiUrl, opsUrl, stop: stopAll };
+    return { database, temporal, apiUrl, opsUrl, mailUrl, email: config.EMAIL_TRANSPORT ?? 'none', stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
