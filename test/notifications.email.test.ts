@@ -14,6 +14,7 @@ import { setPreferences } from '../src/services/notifications.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { mailpitEnv, messagesAbout, waitForMail } from './helpers/mailpit.js';
 import { smallBid, submit, waitForBid } from './helpers/lifecycle.js';
+import { PageClient } from './helpers/pages.js';
 
 const PUBLIC_URL = 'http://prioritisation.nw-icb.example';
 
@@ -115,6 +116,35 @@ describe('e-mail through SMTP', () => {
     expect(await deliver(ctx, noticeId)).toEqual({ 'helen.wright': 'skipped', 'priya.shah': 'sent' });
     await waitForMail(subject, demoEmail('priya.shah'));
     expect((await messagesAbout(subject)).flatMap((m) => m.To.map((t) => t.Address))).toEqual([demoEmail('priya.shah')]);
+  });
+  it("shows each person their notifications, with a count in the header until they look, and saves their e-mail choices", async () => {
+    const subject = `Shown in the service ${ctx.reference()}`;
+    const noticeId = await storeNotice(ctx, 'review.moderation_required', ['joseph.mensah'], subject);
+    await deliver(ctx, noticeId);
+    const browser = new PageClient(ctx.app);
+    await browser.signIn(ctx.tokens['joseph.mensah']!);
+    const home = await (await browser.get('/app')).text();
+    expect(home).toMatch(/Notifications \(\d+ new\)/);
+
+    const page = await browser.get('/app/notifications');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(subject);
+    expect(html).toContain('E-mailed');
+    expect(html).toContain('href="/app/bids"');
+    // Seen now: the header no longer counts them.
+    expect(await (await browser.get('/app')).text()).toContain('data-unread="0"');
+
+    // Another person does not see it.
+    const other = new PageClient(ctx.app);
+    await other.signIn(ctx.tokens['tom.fletcher']!);
+    expect(await (await other.get('/app/notifications')).text()).not.toContain(subject);
+
+    const saved = await browser.post('/app/notifications/preferences', { email: 'reminder' });
+    expect(saved.status).toBe(303);
+    const after = await (await browser.get('/app/notifications')).text();
+    expect(after).toMatch(/value="reminder" checked/);
+    expect(after).not.toMatch(/value="escalation" checked/);
   });
 });
 

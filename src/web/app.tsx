@@ -22,9 +22,11 @@ import { registerBidPages } from './pages/bids.js';
 import { registerFinancePages } from './pages/finance.js';
 import { registerHomePages } from './pages/home.js';
 import { registerHubPages } from './pages/hub.js';
+import { registerNotificationPages } from './pages/notifications.js';
+import { unreadCount } from '../services/notifications.js';
 import { createLogger, type Logger } from '../runtime/log.js';
 
-export type WebEnv = { Variables: { deps: AppDeps; user: AuthUser | null; csrf: string; flash?: Flash; form?: FormBody; requestId?: string; log?: Logger } };
+export type WebEnv = { Variables: { deps: AppDeps; user: AuthUser | null; csrf: string; flash?: Flash; unread?: number; form?: FormBody; requestId?: string; log?: Logger } };
 export type WebContext = Context<WebEnv>;
 export type WebApp = Hono<WebEnv>;
 
@@ -45,7 +47,7 @@ export async function htmlPage(c: WebContext, page: string | Promise<string>, st
 export function render(c: WebContext, props: Omit<LayoutProps, 'user' | 'csrf' | 'flash'>, body: Child, status: PageStatus = 200) {
   return htmlPage(
     c,
-    <Layout {...props} user={c.get('user')} csrf={c.get('csrf')} flash={c.get('flash')}>
+    <Layout {...props} user={c.get('user')} csrf={c.get('csrf')} flash={c.get('flash')} unread={c.get('unread')}>
       {body}
     </Layout>,
     status,
@@ -142,7 +144,9 @@ export function webRouter(deps: AppDeps) {
     c.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'");
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'same-origin');
-    c.set('user', await sessionUser(c, deps.db, deps.sessionSecret));
+    const user = await sessionUser(c, deps.db, deps.sessionSecret);
+    c.set('user', user);
+    if (user) c.set('unread', await unreadCount(deps.db, user));
     c.set('csrf', csrfToken(c, deps.sessionSecret));
     c.set('flash', await takeFlash(c, deps.sessionSecret));
     await next();
@@ -200,6 +204,7 @@ export function webRouter(deps: AppDeps) {
   registerBidPages(web);
   registerHubPages(web);
   registerFinancePages(web);
+  registerNotificationPages(web);
   // Any other address under /app: the service's own page-not-found, not the API's JSON.
   web.all('/app/*', () => {
     throw new ApiError(404, 'not_found', 'Page not found. If you typed the address, check it is correct; or go to the start.');
