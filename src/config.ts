@@ -119,6 +119,18 @@ export const envSchema = z.object({
   /** Another GOV.UK Notify base URL (its own test double, or a proxy); the client's default otherwise. */
   GOVUK_NOTIFY_BASE_URL: optionalString.pipe(z.url().optional()),
 
+  // Single sign-on with OpenID Connect (Microsoft Entra ID for NHSmail, or any OIDC provider).
+  // People are matched to their user by e-mail the first time and by subject after; roles stay
+  // this service's. npm start runs a Dex of its own when OIDC_ISSUER is not set.
+  OIDC_ISSUER: optionalString.pipe(z.url().optional()),
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  /** Where the provider sends people back; default PUBLIC_URL (or HOST:PORT) + /app/sign-in/oidc/callback. */
+  OIDC_REDIRECT_URL: optionalString.pipe(z.url().optional()),
+  OIDC_SCOPES: z.string().min(6).default('openid email profile'),
+  /** The button's words on the sign-in page. */
+  OIDC_BUTTON_TEXT: z.string().min(1).default('Sign in with your NHS account'),
+
   // Deadlines of the lifecycle. Working days (wd) skip weekends and bank holidays in England.
   DEADLINE_HUB_REVIEW: deadline('10wd'),
   DEADLINE_RETURNED_LAPSE: deadline('28d'),
@@ -183,6 +195,8 @@ function emailProblems(config: Config): string[] {
     if (!config.GOVUK_NOTIFY_API_KEY) problems.push('GOVUK_NOTIFY_API_KEY: required when EMAIL_TRANSPORT is govuk-notify');
     if (!config.GOVUK_NOTIFY_TEMPLATE_ID) problems.push('GOVUK_NOTIFY_TEMPLATE_ID: required when EMAIL_TRANSPORT is govuk-notify (a template with ((subject)) and ((body)))');
   }
+  if (config.OIDC_ISSUER && !config.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID: required with OIDC_ISSUER (the application (client) id the provider gave)');
+  if (config.OIDC_ISSUER && !config.OIDC_CLIENT_SECRET) problems.push('OIDC_CLIENT_SECRET: required with OIDC_ISSUER');
   return problems;
 }
 

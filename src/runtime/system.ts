@@ -18,7 +18,9 @@ import { startOpsServer } from './ops-server.js';
 import { setBacklogProbe } from './metrics.js';
 import { backlogProbe } from './probes.js';
 import type { Notifier } from '../activities/lifecycle.js';
-import { findGoTool, MAILPIT, startMailpit } from './go-tools.js';
+import { DEX, demoDexUsers, findGoTool, MAILPIT, startDex, startMailpit } from './go-tools.js';
+import { randomBytes } from 'node:crypto';
+import { publicBaseUrl } from '../activities/notifications.js';
 import path from 'node:path';
 
 /** The activity's own logger (its lines carry the workflow id) when called in one, else ours. */
@@ -64,6 +66,8 @@ export interface RunningSystem {
   mailUrl?: string;
   /** How e-mail leaves: smtp, govuk-notify or none. */
   email: string;
+  /** The single sign-on provider's issuer, when there is one; `embedded` when it is npm start's own Dex. */
+  sso?: { issuer: string; embedded: boolean };
   stop(): Promise<void>;
 }
 
@@ -191,6 +195,24 @@ export async function startSystem(configured: Config, options: SystemOptions, lo
     }
     setBacklogProbe(backlogProbe(temporal.client, temporal.namespace, config.TEMPORAL_TASK_QUEUE));
 
+    // The embedded default signs the demo people in through a Dex of its own, when it is built.
+    let sso: RunningSystem['sso'] = config.OIDC_ISSUER ? { issuer: config.OIDC_ISSUER, embedded: false } : undefined;
+    if (options.embedded && options.api && !config.OIDC_ISSUER && shouldSeedDemo(config)) {
+      if (await findGoTool(DEX)) {
+        const clientSecret = randomBytes(24).toString('base64url');
+        const dex = await startDex({
+          users: await demoDexUsers(),
+          client: { id: 'clinical-prioritisation', secret: clientSecret, name: 'Clinical prioritisation', redirectURIs: [`${publicBaseUrl(config)}/app/sign-in/oidc/callback`] },
+        });
+        stack.push({ name: 'Dex', stop: () => dex.stop() });
+        config = { ...config, OIDC_ISSUER: dex.issuer, OIDC_CLIENT_ID: dex.clientId, OIDC_CLIENT_SECRET: dex.clientSecret, OIDC_BUTTON_TEXT: 'Sign in with your NHS account (demo: Dex)' };
+        sso = { issuer: dex.issuer, embedded: true };
+        logger.info(`Dex ready at ${dex.issuer}`);
+      } else {
+        logger.warn(`Single sign-on is off: Dex is not built (bash ${DEX.installScript}); sign in with a token`);
+      }
+    }
+
     let apiUrl: string | undefined;
     if (options.api) {
       const app = createApp({
@@ -213,7 +235,7 @@ export async function startSystem(configured: Config, options: SystemOptions, lo
       });
     }
 
-    return { database, temporal, apiUrl, opsUrl, mailUrl, email: config.EMAIL_TRANSPORT ?? 'none', stop: stopAll };
+    return { database, temporal, apiUrl, opsUrl, mailUrl, email: config.EMAIL_TRANSPORT ?? 'none', ...(sso && { sso }), stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

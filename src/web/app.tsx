@@ -23,6 +23,7 @@ import { registerFinancePages } from './pages/finance.js';
 import { registerHomePages } from './pages/home.js';
 import { registerHubPages } from './pages/hub.js';
 import { registerNotificationPages } from './pages/notifications.js';
+import { registerSingleSignOn, SingleSignOnButton } from './sso.js';
 import { unreadCount } from '../services/notifications.js';
 import { createLogger, type Logger } from '../runtime/log.js';
 
@@ -222,11 +223,12 @@ const Expired = () => (
 function registerSignIn(web: WebApp, deps: AppDeps) {
   const signInFailures = new FailedAttempts(deps.config.SIGN_IN_ATTEMPTS, elapsedMs(deps.config.SIGN_IN_WINDOW));
   const demoAvailable = async () => (shouldSeedDemo(deps.config) ? readDemoTokens(deps.config) : []);
+  const sso = registerSingleSignOn(web, deps, signInFailures, safeNext) ?? undefined;
 
   web.get('/app/sign-in', async (c) => {
     const next = safeNext(c.req.query('next'));
     const demo = await demoAvailable();
-    return render(c, { title: 'Sign in' }, <SignInPage next={next} csrf={c.get('csrf')} demo={demo} />);
+    return render(c, { title: 'Sign in' }, <SignInPage sso={sso} next={next} csrf={c.get('csrf')} demo={demo} />);
   });
 
   web.post('/app/sign-in', async (c) => {
@@ -238,13 +240,13 @@ function registerSignIn(web: WebApp, deps: AppDeps) {
     if (wait > 0) {
       c.header('Retry-After', String(wait));
       const message = `Too many sign-in attempts from here: try again in ${Math.ceil(wait / 60)} minute(s)`;
-      return render(c, { title: 'Sign in', errors: [{ field: 'token', message }] }, <SignInPage next={next} csrf={c.get('csrf')} demo={await demoAvailable()} error={message} />, 429);
+      return render(c, { title: 'Sign in', errors: [{ field: 'token', message }] }, <SignInPage sso={sso} next={next} csrf={c.get('csrf')} demo={await demoAvailable()} error={message} />, 429);
     }
     const user = token ? await authenticate(deps.db, token) : null;
     if (!user) {
       if (token) signInFailures.failed(client);
       const errors = [{ field: 'token', message: token ? 'Enter a valid API token: this one is mistyped, revoked or expired' : 'Enter your API token' }];
-      return render(c, { title: 'Sign in', errors }, <SignInPage next={next} csrf={c.get('csrf')} demo={await demoAvailable()} error={errors[0]!.message} />, 400);
+      return render(c, { title: 'Sign in', errors }, <SignInPage sso={sso} next={next} csrf={c.get('csrf')} demo={await demoAvailable()} error={errors[0]!.message} />, 400);
     }
     signInFailures.succeeded(client);
     await startSession(c, deps.db, deps.sessionSecret, user, deps.config.SESSION_HOURS);
@@ -276,10 +278,16 @@ export function homeFor(user: AuthUser): string {
   return navigationFor(user)[0]?.href ?? '/app';
 }
 
-const SignInPage = ({ next, csrf, demo, error }: { next?: string; csrf: string; demo: Awaited<ReturnType<typeof readDemoTokens>>; error?: string }) => (
+const SignInPage = ({ next, csrf, demo, error, sso }: { next?: string; csrf: string; demo: Awaited<ReturnType<typeof readDemoTokens>>; error?: string; sso?: string }) => (
   <div class="nhsuk-grid-row">
     <div class="nhsuk-grid-column-two-thirds">
       <h1>Sign in</h1>
+      {sso ? (
+        <>
+          <SingleSignOnButton text={sso} next={next} />
+          <h2 class="nhsuk-heading-s">Or sign in with an API token</h2>
+        </>
+      ) : null}
       <form action="/app/sign-in" method="post" novalidate>
         <input type="hidden" name="_csrf" value={csrf} />
         {next ? <input type="hidden" name="next" value={next} /> : null}
