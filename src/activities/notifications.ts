@@ -9,13 +9,14 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { and, eq } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
-import { notificationDeliveries, notifications, users } from '../db/schema.js';
+import { decisionLetters, notificationDeliveries, notifications, users } from '../db/schema.js';
+import { LETTER_NOTICES, letterContent, letterPdf, sha256Of } from '../letters/letter.js';
 import { emailTransport, type Attachment, type EmailTransport } from '../notifications/transport.js';
 import { categoryOf, renderEmail } from '../notifications/templates.js';
 import { preferencesOf, recipientsOf } from '../services/notifications.js';
 import { SYSTEM } from '../model/step.js';
 import type { NotificationInput, Notifier } from './lifecycle.js';
-import { appendEvents } from './trail.js';
+import { appendEvents, readStream } from './trail.js';
 
 export const NOTICE_DELIVERY_WORKFLOW = 'noticeDeliveryWorkflow';
 export const noticeWorkflowId = (noticeId: string): string => `notice-${noticeId}`;
@@ -58,7 +59,15 @@ export function deliveryNotifier({ client, config }: { client: Client; config: C
 /** Attachments a notice carries (a decision letter), found by notice id. */
 export type AttachmentsFor = (db: Db, noticeId: string) => Promise<Attachment[]>;
 
-export function createNotificationActivities({ db, config, transport, attachmentsFor }: { db: Db; config: Config; transport?: EmailTransport | null; attachmentsFor?: AttachmentsFor }) {
+/** A notice's decision letter, as the e-mail's attachment. */
+export const letterAttachments: AttachmentsFor = async (db, noticeId) =>
+  (await db.select().from(decisionLetters).where(eq(decisionLetters.noticeId, noticeId))).map((l) => ({
+    filename: `${l.reference}-decision-letter.pdf`,
+    contentType: 'application/pdf',
+    content: Buffer.from(l.pdfBase64, 'base64'),
+  }));
+
+export function createNotificationActivities({ db, config, transport, attachmentsFor = letterAttachments }: { db: Db; config: Config; transport?: EmailTransport | null; attachmentsFor?: AttachmentsFor }) {
   let chosen: EmailTransport | null | undefined = transport;
   const mail = () => (chosen === undefined ? (chosen = emailTransport(config)) : chosen);
 
@@ -110,6 +119,45 @@ export function createNotificationActivities({ db, config, transport, attachment
   };
 
   return {
+    /**
+     * A decision notice's letter, made from the bid's trail and stored; its SHA-256 recorded on
+     * the bid's trail (letter.issued). Null for a notice that carries no letter. Made once.
+     */
+    async prepareLetter(noticeId: string): Promise<{ id: string; sha256: string } | null> {
+      const n = await loadNotice(noticeId);
+      const spec = LETTER_NOTICES[n.kind];
+      if (!spec || !n.reference) return null;
+      const [made] = await db.select({ id: decisionLetters.id, sha256: decisionLetters.sha256 }).from(decisionLetters).where(eq(decisionLetters.noticeId, noticeId));
+      if (made) return made;
+      // The decision the notice was committed with: same time, same commit; else the last before it.
+      const decisions = (await readStream(db, n.reference)).filter((e) => e.action === spec.action && Date.parse(e.occurredAt) <= n.createdAt.getTime());
+      const event = decisions.find((e) => Date.parse(e.occurredAt) === n.createdAt.getTime()) ?? decisions.at(-1);
+      if (!event) throw new Error(`bid ${n.reference} has no ${spec.action} on its trail for notice ${noticeId}`);
+      const content = await letterContent(db, n.reference, spec.kind, event.eventId);
+      const pdf = await letterPdf(content);
+      const sha256 = sha256Of(pdf);
+      const id = `${spec.kind}-${event.seq}`;
+      await db.transaction(async (tx) => {
+        const stored = await tx
+          .insert(decisionLetters)
+          .values({ id: `${n.reference}/${id}`, reference: n.reference!, kind: spec.kind, eventId: event.eventId, noticeId, title: `${content.heading}: ${n.reference}`, sha256, pdfBase64: pdf.toString('base64'), createdAt: new Date() })
+          .onConflictDoNothing()
+          .returning({ id: decisionLetters.id });
+        if (!stored.length) return;
+        await appendEvents(tx, 'bid', n.reference!, [
+          {
+            eventId: `${noticeId}:letter`,
+            occurredAt: new Date().toISOString(),
+            actorId: SYSTEM.id,
+            actorRole: 'system',
+            action: 'letter.issued',
+            payload: { letterId: `${n.reference}/${id}`, kind: spec.kind, sha256, decisionEventId: event.eventId, noticeId },
+          },
+        ]);
+      });
+      return { id: `${n.reference}/${id}`, sha256 };
+    },
+
     /** The people a notice reaches, by id (preferences are applied per person as it is delivered). */
     async noticeRecipients(noticeId: string): Promise<string[]> {
       return (await recipientsOf(db, await loadNotice(noticeId))).map((u) => u.id);
