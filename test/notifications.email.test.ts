@@ -92,7 +92,7 @@ describe('e-mail through SMTP', () => {
       ]),
     );
     expect((await verifyStream(ctx.db, noticeStream({ reference, meetingId: null }))).valid).toBe(true);
-  });
+  }, 300_000);
 
   it('sends a notice once to each person however often its delivery runs', async () => {
     const subject = `Once only ${ctx.reference()}`;

@@ -23,6 +23,7 @@ import { registerFinancePages } from './pages/finance.js';
 import { registerHomePages } from './pages/home.js';
 import { registerHubPages } from './pages/hub.js';
 import { registerNotificationPages } from './pages/notifications.js';
+import { registerLetterPages } from './pages/letters.js';
 import { registerSingleSignOn, SingleSignOnButton } from './sso.js';
 import { unreadCount } from '../services/notifications.js';
 import { createLogger, type Logger } from '../runtime/log.js';
@@ -206,6 +207,7 @@ export function webRouter(deps: AppDeps) {
   registerHubPages(web);
   registerFinancePages(web);
   registerNotificationPages(web);
+  registerLetterPages(web);
   // Any other address under /app: the service's own page-not-found, not the API's JSON.
   web.all('/app/*', () => {
     throw new ApiError(404, 'not_found', 'Page not found. If you typed the address, check it is correct; or go to the start.');
