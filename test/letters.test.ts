@@ -59,7 +59,8 @@ describe('the decision letter', () => {
 
     // Someone who may not see the bid may not have its letter.
     const other = new PageClient(ctx.app);
-    const stranger = Object.values(APPLICANT_OF).find((id) => id !== applicant)!;
+    // A programme team neither leading nor partnering the bid.
+    const stranger = Object.entries(APPLICANT_OF).find(([org]) => org !== bid.leadOrganisation && !bid.partnerOrganisations.includes(org))![1];
     await other.signIn(ctx.tokens[stranger]!);
     expect((await other.get(href!)).status).not.toBe(200);
   }, 300_000);
