@@ -92,11 +92,11 @@ export async function letterContent(db: Db, reference: string, kind: LetterKind,
     if (p.routedTo === 'AWAITING_BOARD') decision += ' Because of its size, the bid now goes to the ICB Board for approval.';
     if (p.routedTo === 'ALLOCATION') decision += ' The bid now takes its place in the allocation of the funding round.';
     conditions = (p.conditions as string[] | undefined) ?? [];
-    reasons = String(p.reason ?? '') || 'The Assembly gave no further reasons.';
+    reasons = (typeof p.reason === 'string' ? p.reason : '') || 'The Assembly gave no further reasons.';
   } else if (kind === 'board') {
     heading = 'Decision of the ICB Board';
     decision = p.approved ? `The ICB Board approved your bid (minute ${String(p.minuteReference)}). The bid now takes its place in the allocation of the funding round.` : `The ICB Board did not approve your bid (minute ${String(p.minuteReference)}).`;
-    reasons = String(p.reason ?? '') || 'The Board gave no further reasons.';
+    reasons = (typeof p.reason === 'string' ? p.reason : '') || 'The Board gave no further reasons.';
   } else {
     heading = 'Funding allocation confirmed';
     const funded = p.outcome === 'funded';
@@ -104,7 +104,7 @@ export async function letterContent(db: Db, reference: string, kind: LetterKind,
     decision = funded
       ? `ICB finance has confirmed the allocation of funding round ${String(p.roundId)}: your bid is funded${amount}.`
       : `ICB finance has confirmed the allocation of funding round ${String(p.roundId)}: your bid is on the waiting list${typeof p.rank === 'number' ? ` at place ${p.rank}` : ''}, and is funded if money becomes available.`;
-    reasons = String(p.reason ?? '') || 'Finance gave no further reasons.';
+    reasons = (typeof p.reason === 'string' ? p.reason : '') || 'Finance gave no further reasons.';
   }
   return {
     reference,
