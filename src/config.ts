@@ -105,6 +105,37 @@ export const envSchema = z.object({
   /** Seed demo organisations and users on an empty database (default: only when embedded). */
   SEED_DEMO: bool.optional(),
 
+  // E-mail. none: notices are only stored (and shown in the service); smtp: sent through an SMTP
+  // relay with nodemailer; govuk-notify: sent through GOV.UK Notify. npm start uses its own Mailpit.
+  EMAIL_TRANSPORT: z.enum(['none', 'smtp', 'govuk-notify']).optional(),
+  /** The From address of e-mails sent by SMTP (GOV.UK Notify sends from the service's own address). */
+  EMAIL_FROM: z.string().min(3).default('Clinical prioritisation <clinical-prioritisation@nw-icb.example>'),
+  /** Attempts at one e-mail to one person before it is recorded as failed. */
+  EMAIL_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  SMTP_HOST: optionalString,
+  SMTP_PORT: port.default(587),
+  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+  SMTP_SECURE: bool.default(false),
+  SMTP_USER: optionalString,
+  SMTP_PASSWORD: optionalString,
+  /** GOV.UK Notify's API key, and the e-mail template whose subject is ((subject)) and body ((body)). */
+  GOVUK_NOTIFY_API_KEY: optionalString,
+  GOVUK_NOTIFY_TEMPLATE_ID: optionalString.pipe(z.uuid('must be the template\'s id, a UUID').optional()),
+  /** Another GOV.UK Notify base URL (its own test double, or a proxy); the client's default otherwise. */
+  GOVUK_NOTIFY_BASE_URL: optionalString.pipe(z.url().optional()),
+
+  // Single sign-on with OpenID Connect (Microsoft Entra ID for NHSmail, or any OIDC provider).
+  // People are matched to their user by e-mail the first time and by subject after; roles stay
+  // this service's. npm start runs a Dex of its own when OIDC_ISSUER is not set.
+  OIDC_ISSUER: optionalString.pipe(z.url().optional()),
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  /** Where the provider sends people back; default PUBLIC_URL (or HOST:PORT) + /app/sign-in/oidc/callback. */
+  OIDC_REDIRECT_URL: optionalString.pipe(z.url().optional()),
+  OIDC_SCOPES: z.string().min(6).default('openid email profile'),
+  /** The button's words on the sign-in page. */
+  OIDC_BUTTON_TEXT: z.string().min(1).default('Sign in with your NHS account'),
+
   // Deadlines of the lifecycle. Working days (wd) skip weekends and bank holidays in England.
   DEADLINE_HUB_REVIEW: deadline('10wd'),
   DEADLINE_RETURNED_LAPSE: deadline('28d'),
@@ -161,7 +192,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
     );
   }
+  const problems = emailProblems(parsed.data);
+  if (problems.length) throw new ConfigError(problems);
   return parsed.data;
+}
+
+/** What the chosen e-mail transport needs and is missing. */
+function emailProblems(config: Config): string[] {
+  const problems: string[] = [];
+  if (config.EMAIL_TRANSPORT === 'smtp' && !config.SMTP_HOST) problems.push('SMTP_HOST: required when EMAIL_TRANSPORT is smtp, e.g. smtp.office365.com');
+  if (config.EMAIL_TRANSPORT === 'smtp' && config.SMTP_USER && !config.SMTP_PASSWORD) problems.push('SMTP_PASSWORD: required with SMTP_USER');
+  if (config.EMAIL_TRANSPORT === 'govuk-notify') {
+    if (!config.GOVUK_NOTIFY_API_KEY) problems.push('GOVUK_NOTIFY_API_KEY: required when EMAIL_TRANSPORT is govuk-notify');
+    if (!config.GOVUK_NOTIFY_TEMPLATE_ID) problems.push('GOVUK_NOTIFY_TEMPLATE_ID: required when EMAIL_TRANSPORT is govuk-notify (a template with ((subject)) and ((body)))');
+  }
+  if (config.OIDC_ISSUER && !config.OIDC_CLIENT_ID) problems.push('OIDC_CLIENT_ID: required with OIDC_ISSUER (the application (client) id the provider gave)');
+  if (config.OIDC_ISSUER && !config.OIDC_CLIENT_SECRET) problems.push('OIDC_CLIENT_SECRET: required with OIDC_ISSUER');
+  return problems;
 }
 
 /** The embedded (no DATABASE_URL) start seeds demo users unless told otherwise. */

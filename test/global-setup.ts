@@ -9,6 +9,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { migrateDatabase, openPostgres } from '../src/db/client.js';
 import { devServerExecutable } from '../src/runtime/temporal.js';
+import { DEX, demoDexUsers, findGoTool, freePort, MAILPIT, startDex, startMailpit, type DexServer, type MailpitServer } from '../src/runtime/go-tools.js';
 import { workflowsPath } from '../src/runtime/worker.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../src/shared.js';
 import { adminUrl, dropDatabasesLike, databaseUrl, runId } from './helpers/databases.js';
@@ -19,6 +20,15 @@ declare module 'vitest' {
     workflowBundlePath: string;
     templateDatabase: string;
     runId: string;
+    /** Mailpit, the real SMTP server the e-mail tests send to and read back ('' when it is not built). */
+    mailpitSmtpPort: number;
+    mailpitApiUrl: string;
+    /** Dex, the real OpenID Connect provider, with the demo people as its users ('' when it is not built). */
+    dexIssuer: string;
+    dexClientId: string;
+    dexClientSecret: string;
+    /** The port the single sign-on browser test serves the app on: Dex knows its callback there. */
+    ssoAppPort: number;
   }
 }
 
@@ -46,12 +56,39 @@ export default async function setup(project: TestProject) {
   const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger('WARN') });
   await writeFile(bundlePath, code);
 
+  // Mailpit when it is built (scripts/install-mailpit.sh); the e-mail tests fail without it.
+  let mailpit: MailpitServer | undefined;
+  if (await findGoTool(MAILPIT)) {
+    mailpit = await startMailpit();
+    process.stderr.write(`[test setup] Mailpit SMTP on ${mailpit.smtpHost}:${mailpit.smtpPort}, API ${mailpit.apiUrl}\n`);
+  } else {
+    process.stderr.write(`[test setup] Mailpit is not built (bash ${MAILPIT.installScript}): the e-mail tests will fail\n`);
+  }
+  project.provide('mailpitSmtpPort', mailpit?.smtpPort ?? 0);
+  project.provide('mailpitApiUrl', mailpit?.apiUrl ?? '');
+  let dex: DexServer | undefined;
+  const ssoAppPort = await freePort();
+  if (await findGoTool(DEX)) {
+    dex = await startDex({
+      users: await demoDexUsers(),
+      client: { id: 'clinical-prioritisation-test', secret: 'test-client-secret-0123456789', redirectURIs: [`http://127.0.0.1:${ssoAppPort}/app/sign-in/oidc/callback`] },
+    });
+    process.stderr.write(`[test setup] Dex at ${dex.issuer}\n`);
+  } else {
+    process.stderr.write(`[test setup] Dex is not built (bash ${DEX.installScript}): the single sign-on tests will fail\n`);
+  }
+  project.provide('dexIssuer', dex?.issuer ?? '');
+  project.provide('dexClientId', dex?.clientId ?? '');
+  project.provide('dexClientSecret', dex?.clientSecret ?? '');
+  project.provide('ssoAppPort', ssoAppPort);
   project.provide('temporalAddress', env.address);
   project.provide('workflowBundlePath', bundlePath);
   project.provide('templateDatabase', template);
   project.provide('runId', id);
 
   return async () => {
+    await mailpit?.stop();
+    await dex?.stop();
     await env.teardown();
     await dropDatabasesLike(admin, `cp_test_${id}_%`);
     await rm(bundleDir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import type { Db } from '../db/client.js';
 import { createBidActivities } from './bids.js';
 import { createLifecycleActivities, type Notifier } from './lifecycle.js';
 import { createMeetingActivities } from './meetings.js';
+import { createNotificationActivities, deliveryNotifier } from './notifications.js';
 import { createRecorderActivities } from './recorder.js';
 import { createRoundActivities } from './rounds.js';
 import { createScoringActivities } from './scoring.js';
@@ -18,9 +19,13 @@ export interface ActivityDeps {
   notifier?: Notifier;
 }
 
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(input: ActivityDeps) {
+  // With an e-mail transport, each stored notice starts its delivery workflow.
+  const emailing = input.config.EMAIL_TRANSPORT !== undefined && input.config.EMAIL_TRANSPORT !== 'none' && input.temporal !== undefined;
+  const deps = emailing ? { ...input, notifier: deliveryNotifier({ client: input.temporal!.client, config: input.config }) } : input;
   return {
     ...createRecorderActivities(deps),
+    ...createNotificationActivities(deps),
     ...createBidActivities(deps),
     ...createLifecycleActivities(deps),
     ...createScoringActivities(deps),

@@ -23,9 +23,15 @@ export interface NotificationInput {
   createdAt: string;
 }
 
-/** Where notifications go once stored. The default only logs; e-mail plugs in here. */
+/** Where notifications go once stored: logged, or e-mailed (src/activities/notifications.ts). */
 export interface Notifier {
   send(notification: NotificationInput): Promise<void>;
+  /**
+   * Safe to call again for a notice it has had: then it is told of every notice a commit
+   * carries, not only those that commit stored first, so a commit retried after a crash
+   * between storing and telling still tells.
+   */
+  idempotent?: boolean;
 }
 
 export interface AssignEvaluatorsInput {
@@ -100,7 +106,7 @@ export function createLifecycleActivities({ db, config, notifier }: { db: Db; co
         .values({ ...notification, createdAt: new Date(notification.createdAt) })
         .onConflictDoNothing()
         .returning({ id: notifications.id });
-      if (stored.length > 0 && notifier) await notifier.send(notification);
+      if (notifier && (stored.length > 0 || notifier.idempotent)) await notifier.send(notification);
     },
   };
 }

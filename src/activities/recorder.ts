@@ -332,8 +332,8 @@ export function createRecorderActivities({ db, notifier }: { db: Db; notifier?: 
           // Some were stored by an earlier attempt, perhaps from other heads: read them next time.
           heads.forget(streams);
         }
-        if (notifier && result.noticed.length) {
-          for (const n of input.notices.filter((x) => result.noticed.includes(x.id))) await notifier.send(n);
+        if (notifier) {
+          for (const n of input.notices.filter((x) => notifier.idempotent || result.noticed.includes(x.id))) await notifier.send(n);
         }
         const before = result.before === null ? null : Number(result.before);
         const applied = result.projected > 0 || (before !== null && before >= input.version);

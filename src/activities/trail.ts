@@ -23,7 +23,7 @@ export interface AppendResult {
 
 export async function appendEvents(
   tx: Db,
-  streamType: StreamType,
+  streamType: StreamType | 'notice',
   streamId: string,
   events: readonly TrailEventInput[],
 ): Promise<AppendResult> {

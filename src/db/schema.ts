@@ -216,6 +216,93 @@ export const notifications = pgTable(
   (t) => [index('notifications_reference_idx').on(t.reference)],
 );
 
+/**
+ * Each notice's delivery to one person by e-mail: the idempotency key is (notice, person), so a
+ * retried delivery activity sends at most once after it has recorded one as sent.
+ */
+export const notificationDeliveries = pgTable(
+  'notification_deliveries',
+  {
+    noticeId: text('notice_id')
+      .notNull()
+      .references(() => notifications.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** sent, failed (every attempt failed), or skipped (the person turned this kind of e-mail off). */
+    status: text('status').$type<'sent' | 'failed' | 'skipped'>().notNull(),
+    email: text('email').notNull(),
+    transport: text('transport').notNull(),
+    /** The transport's id for the message (SMTP Message-ID, GOV.UK Notify notification id). */
+    messageId: text('message_id'),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(1),
+    at: instant('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.noticeId, t.userId] }), index('notification_deliveries_user_idx').on(t.userId)],
+);
+
+/** A person's choice per kind of notice (reminder, escalation, ...): whether it comes by e-mail too. Absent means yes. */
+export const notificationPreferences = pgTable(
+  'notification_preferences',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    category: text('category').notNull(),
+    email: boolean('email').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.category] })],
+);
+
+/** When each person last opened their notifications: newer ones count as unread in the header. */
+export const notificationsSeen = pgTable('notifications_seen', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  seenAt: instant('seen_at').notNull(),
+});
+
+/** A person's account at the single sign-on provider: matched by e-mail the first time, by subject after. */
+export const userIdentities = pgTable(
+  'user_identities',
+  {
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    email: text('email'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    lastSignInAt: instant('last_sign_in_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.issuer, t.subject] }), index('user_identities_user_idx').on(t.userId)],
+);
+
+/**
+ * Decision letters to a bid's programme team, made from the trail when the Assembly or the Board
+ * decides or an allocation is confirmed; their SHA-256 is on the bid's trail (letter.issued).
+ */
+export const decisionLetters = pgTable(
+  'decision_letters',
+  {
+    id: text('id').primaryKey(),
+    reference: text('reference').notNull(),
+    /** assembly, board or allocation. */
+    kind: text('kind').notNull(),
+    /** The trail event the letter reports. */
+    eventId: text('event_id').notNull(),
+    /** The notice that sends it. */
+    noticeId: text('notice_id'),
+    title: text('title').notNull(),
+    sha256: text('sha256').notNull(),
+    pdfBase64: text('pdf_base64').notNull(),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [index('decision_letters_reference_idx').on(t.reference), uniqueIndex('decision_letters_notice_uq').on(t.noticeId)],
+);
+
 /** Which rule set version scores new bids: the latest activation wins; none means the newest file. */
 export const ruleSetActivations = pgTable('rule_set_activations', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),

@@ -411,3 +411,14 @@ export async function startDex(options: DexOptions): Promise<DexServer> {
     throw error;
   }
 }
+
+/** The password of every demo user at the embedded Dex (npm start) and the tests' Dex. */
+export const DEMO_SSO_PASSWORD = 'demo-password';
+
+/** The demo people as Dex's static users: their e-mail, their id as username and subject. */
+export async function demoDexUsers(password = DEMO_SSO_PASSWORD): Promise<DexUser[]> {
+  const { DEMO_USERS, demoEmail } = await import('../db/demo.js');
+  // One hash for all: the same password, and start-up stays quick.
+  const hash = await bcrypt.hash(password, 10);
+  return DEMO_USERS.map((u) => ({ email: demoEmail(u.id), username: u.id, userID: u.id, hash }));
+}

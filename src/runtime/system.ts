@@ -19,6 +19,10 @@ import { setBacklogProbe } from './metrics.js';
 import { backlogProbe } from './probes.js';
 import type { Notifier } from '../activities/lifecycle.js';
 import type { Tracing } from './tracing.js';
+import { DEX, demoDexUsers, findGoTool, MAILPIT, startDex, startMailpit } from './go-tools.js';
+import { randomBytes } from 'node:crypto';
+import { publicBaseUrl } from '../activities/notifications.js';
+import path from 'node:path';
 
 /** The activity's own logger (its lines carry the workflow id) when called in one, else ours. */
 function activityLog(logger: Logger): (message: string, fields?: Record<string, unknown>) => void {
@@ -61,6 +65,12 @@ export interface RunningSystem {
   apiUrl?: string;
   /** A worker's operations port (OPS_PORT), when it has one. */
   opsUrl?: string;
+  /** The embedded Mailpit's web UI, where the e-mails the service sent are (npm start). */
+  mailUrl?: string;
+  /** How e-mail leaves: smtp, govuk-notify or none. */
+  email: string;
+  /** The single sign-on provider's issuer, when there is one; `embedded` when it is npm start's own Dex. */
+  sso?: { issuer: string; embedded: boolean };
   stop(): Promise<void>;
 }
 
@@ -90,7 +100,8 @@ function installRuntime(config: Config, logger: Logger): void {
   }
 }
 
-export async function startSystem(config: Config, options: SystemOptions, logger: Logger = createLogger(config)): Promise<RunningSystem> {
+export async function startSystem(configured: Config, options: SystemOptions, logger: Logger = createLogger(configured)): Promise<RunningSystem> {
+  let config = configured;
   installRuntime(config, logger);
   const stack: { name: string; stop: () => Promise<void> }[] = [];
   const stopAll = async () => {
@@ -140,6 +151,20 @@ export async function startSystem(config: Config, options: SystemOptions, logger
     }
     logger.info(`Temporal ready at ${temporal.address}, namespace ${temporal.namespace}`);
 
+    // The embedded default sends its e-mail to a Mailpit of its own, when it is built.
+    let mailUrl: string | undefined;
+    if (options.embedded && options.worker && config.EMAIL_TRANSPORT === undefined) {
+      if (await findGoTool(MAILPIT)) {
+        const mailpit = await startMailpit({ dataDir: path.join(config.DATA_DIR, 'mailpit') });
+        stack.push({ name: 'Mailpit', stop: () => mailpit.stop() });
+        config = { ...config, EMAIL_TRANSPORT: 'smtp', SMTP_HOST: mailpit.smtpHost, SMTP_PORT: mailpit.smtpPort, SMTP_SECURE: false, SMTP_USER: undefined, SMTP_PASSWORD: undefined };
+        mailUrl = mailpit.uiUrl;
+        logger.info(`Mailpit ready: SMTP on ${mailpit.smtpHost}:${mailpit.smtpPort}, web UI at ${mailpit.uiUrl}`);
+      } else {
+        logger.warn(`E-mail is off: Mailpit is not built (bash ${MAILPIT.installScript}); notices are shown in the service only`);
+      }
+    }
+
     let worker: Worker | undefined;
     let opsUrl: string | undefined;
     if (options.worker) {
@@ -178,6 +203,24 @@ export async function startSystem(config: Config, options: SystemOptions, logger
     }
     setBacklogProbe(backlogProbe(temporal.client, temporal.namespace, config.TEMPORAL_TASK_QUEUE));
 
+    // The embedded default signs the demo people in through a Dex of its own, when it is built.
+    let sso: RunningSystem['sso'] = config.OIDC_ISSUER ? { issuer: config.OIDC_ISSUER, embedded: false } : undefined;
+    if (options.embedded && options.api && !config.OIDC_ISSUER && shouldSeedDemo(config)) {
+      if (await findGoTool(DEX)) {
+        const clientSecret = randomBytes(24).toString('base64url');
+        const dex = await startDex({
+          users: await demoDexUsers(),
+          client: { id: 'clinical-prioritisation', secret: clientSecret, name: 'Clinical prioritisation', redirectURIs: [`${publicBaseUrl(config)}/app/sign-in/oidc/callback`] },
+        });
+        stack.push({ name: 'Dex', stop: () => dex.stop() });
+        config = { ...config, OIDC_ISSUER: dex.issuer, OIDC_CLIENT_ID: dex.clientId, OIDC_CLIENT_SECRET: dex.clientSecret, OIDC_BUTTON_TEXT: 'Sign in with your NHS account (demo: Dex)' };
+        sso = { issuer: dex.issuer, embedded: true };
+        logger.info(`Dex ready at ${dex.issuer}`);
+      } else {
+        logger.warn(`Single sign-on is off: Dex is not built (bash ${DEX.installScript}); sign in with a token`);
+      }
+    }
+
     let apiUrl: string | undefined;
     if (options.api) {
       const app = createApp({
@@ -201,7 +244,7 @@ export async function startSystem(config: Config, options: SystemOptions, logger
       });
     }
 
-    return { database, temporal, apiUrl, opsUrl, stop: stopAll };
+    return { database, temporal, apiUrl, opsUrl, mailUrl, email: config.EMAIL_TRANSPORT ?? 'none', ...(sso && { sso }), stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

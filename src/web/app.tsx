@@ -24,9 +24,13 @@ import { registerFinancePages } from './pages/finance.js';
 import { registerPublicationPages } from './pages/publication.js';
 import { registerHomePages } from './pages/home.js';
 import { registerHubPages } from './pages/hub.js';
+import { registerNotificationPages } from './pages/notifications.js';
+import { registerLetterPages } from './pages/letters.js';
+import { registerSingleSignOn, SingleSignOnButton } from './sso.js';
+import { unreadCount } from '../services/notifications.js';
 import { createLogger, type Logger } from '../runtime/log.js';
 
-export type WebEnv = { Variables: { deps: AppDeps; user: AuthUser | null; csrf: string; flash?: Flash; form?: FormBody; requestId?: string; log?: Logger } };
+export type WebEnv = { Variables: { deps: AppDeps; user: AuthUser | null; csrf: string; flash?: Flash; unread?: number; form?: FormBody; requestId?: string; log?: Logger } };
 export type WebContext = Context<WebEnv>;
 export type WebApp = Hono<WebEnv>;
 
@@ -47,7 +51,7 @@ export async function htmlPage(c: WebContext, page: string | Promise<string>, st
 export function render(c: WebContext, props: Omit<LayoutProps, 'user' | 'csrf' | 'flash'>, body: Child, status: PageStatus = 200) {
   return htmlPage(
     c,
-    <Layout {...props} user={c.get('user')} csrf={c.get('csrf')} flash={c.get('flash')}>
+    <Layout {...props} user={c.get('user')} csrf={c.get('csrf')} flash={c.get('flash')} unread={c.get('unread')}>
       {body}
     </Layout>,
     status,
@@ -145,7 +149,9 @@ export function webRouter(deps: AppDeps) {
     c.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'");
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'same-origin');
-    c.set('user', await sessionUser(c, deps.db, deps.sessionSecret));
+    const user = await sessionUser(c, deps.db, deps.sessionSecret);
+    c.set('user', user);
+    if (user) c.set('unread', await unreadCount(deps.db, user));
     c.set('csrf', csrfToken(c, deps.sessionSecret));
     c.set('flash', await takeFlash(c, deps.sessionSecret));
     await next();
@@ -205,6 +211,8 @@ export function webRouter(deps: AppDeps) {
   registerPublicationPages(web);
   registerFinancePages(web);
   registerAdminPages(web);
+  registerNotificationPages(web);
+  registerLetterPages(web);
   // Any other address under /app: the service's own page-not-found, not the API's JSON.
   web.all('/app/*', () => {
     throw new ApiError(404, 'not_found', 'Page not found. If you typed the address, check it is correct; or go to the start.');
@@ -222,11 +230,12 @@ const Expired = () => (
 function registerSignIn(web: WebApp, deps: AppDeps) {
   const signInFailures = new FailedAttempts(deps.config.SIGN_IN_ATTEMPTS, elapsedMs(deps.config.SIGN_IN_WINDOW));
   const demoAvailable = async () => (shouldSeedDemo(deps.config) ? readDemoTokens(deps.config) : []);
+  const sso = registerSingleSignOn(web, deps, signInFailures, safeNext) ?? undefined;
 
   web.get('/app/sign-in', async (c) => {
     const next = safeNext(c.req.query('next'));
     const demo = await demoAvailable();
-    return render(c, { title: 'Sign in' }, <SignInPage next={next} csrf={c.get('csrf')} demo={demo} />);
+    return render(c, { title: 'Sign in' }, <SignInPage sso={sso} next={next} csrf={c.get('csrf')} demo={demo} />);
   });
 
   web.post('/app/sign-in', async (c) => {
@@ -238,13 +247,13 @@ function registerSignIn(web: WebApp, deps: AppDeps) {
     if (wait > 0) {
       c.header('Retry-After', String(wait));
       const message = `Too many sign-in attempts from here: try again in ${Math.ceil(wait / 60)} minute(s)`;
-      return render(c, { title: 'Sign in', errors: [{ field: 'token', message }] }, <SignInPage next={next} csrf={c.get('csrf')} demo={await demoAvailable()} error={message} />, 429);
+      return render(c, { title: 'Sign in', errors: [{ field: 'token', message }] }, <SignInPage sso={sso} next={next} csrf={c.get('csrf')} demo={await demoAvailable()} error={message} />, 429);
     }
     const user = token ? await authenticate(deps.db, token) : null;
     if (!user) {
       if (token) signInFailures.failed(client);
       const errors = [{ field: 'token', message: token ? 'Enter a valid API token: this one is mistyped, revoked or expired' : 'Enter your API token' }];
-      return render(c, { title: 'Sign in', errors }, <SignInPage next={next} csrf={c.get('csrf')} demo={await demoAvailable()} error={errors[0]!.message} />, 400);
+      return render(c, { title: 'Sign in', errors }, <SignInPage sso={sso} next={next} csrf={c.get('csrf')} demo={await demoAvailable()} error={errors[0]!.message} />, 400);
     }
     signInFailures.succeeded(client);
     await startSession(c, deps.db, deps.sessionSecret, user, deps.config.SESSION_HOURS);
@@ -276,10 +285,16 @@ export function homeFor(user: AuthUser): string {
   return navigationFor(user)[0]?.href ?? '/app';
 }
 
-const SignInPage = ({ next, csrf, demo, error }: { next?: string; csrf: string; demo: Awaited<ReturnType<typeof readDemoTokens>>; error?: string }) => (
+const SignInPage = ({ next, csrf, demo, error, sso }: { next?: string; csrf: string; demo: Awaited<ReturnType<typeof readDemoTokens>>; error?: string; sso?: string }) => (
   <div class="nhsuk-grid-row">
     <div class="nhsuk-grid-column-two-thirds">
       <h1>Sign in</h1>
+      {sso ? (
+        <>
+          <SingleSignOnButton text={sso} next={next} />
+          <h2 class="nhsuk-heading-s">Or sign in with an API token</h2>
+        </>
+      ) : null}
       <form action="/app/sign-in" method="post" novalidate>
         <input type="hidden" name="_csrf" value={csrf} />
         {next ? <input type="hidden" name="next" value={next} /> : null}

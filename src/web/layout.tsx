@@ -41,7 +41,7 @@ const NhsLogo: FC = () => (
   </svg>
 );
 
-const Header: FC<{ user: AuthUser | null; csrf: string; current?: string }> = ({ user, csrf, current }) => {
+const Header: FC<{ user: AuthUser | null; csrf: string; current?: string; unread?: number }> = ({ user, csrf, current, unread = 0 }) => {
   const nav = navigationFor(user);
   return (
     <header class="nhsuk-header" data-module="nhsuk-header" role="banner">
@@ -58,6 +58,11 @@ const Header: FC<{ user: AuthUser | null; csrf: string; current?: string }> = ({
               <li class="nhsuk-header__account-item">{user.name}</li>
               <li class="nhsuk-header__account-item">
                 {user.roles.map((r) => ROLE_LABELS[r] ?? r).join(', ')}, {user.organisation}
+              </li>
+              <li class="nhsuk-header__account-item">
+                <a class="nhsuk-header__account-link" href="/app/notifications" data-unread={String(unread)}>
+                  Notifications{unread ? ` (${unread} new)` : ''}
+                </a>
               </li>
               <li class="nhsuk-header__account-item">
                 <form class="nhsuk-header__account-form" action="/app/sign-out" method="post" novalidate>
@@ -124,9 +129,11 @@ export interface LayoutProps {
   /** The navigation item this page belongs to. */
   current?: string;
   beforeContent?: Child;
+  /** The signed-in person's notifications newer than when they last looked. */
+  unread?: number;
 }
 
-export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, user, csrf, flash, errors = [], current, beforeContent, children }) => (
+export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, user, csrf, flash, errors = [], current, beforeContent, unread, children }) => (
   <html lang="en">
     <head>
       <meta charset="utf-8" />
@@ -142,7 +149,7 @@ export const Layout: FC<PropsWithChildren<LayoutProps>> = ({ title, user, csrf, 
       <a class="nhsuk-skip-link" data-module="nhsuk-skip-link" href="#maincontent">
         Skip to main content
       </a>
-      <Header user={user} csrf={csrf} current={current} />
+      <Header user={user} csrf={csrf} current={current} unread={unread} />
       <div class="nhsuk-width-container">
         {beforeContent}
         <main class="nhsuk-main-wrapper" id="maincontent">

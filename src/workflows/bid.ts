@@ -52,6 +52,9 @@ import {
 } from '../shared.js';
 import { FRESH, machine, now, onUpdate, refuseIf } from './machine.js';
 
+/** The patch behind which the Board's decision also tells the programme team (and sends its letter). */
+const BOARD_NOTICE_PATCH = 'board-decision-notice';
+
 /** The patch behind which the handler, too, refuses a hub lead moderating her own ratings. */
 const FOUR_EYES_PATCH = 'four-eyes-moderation';
 
@@ -175,7 +178,17 @@ export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> 
   human(moderateUpdate, 'moderate', async (bid, actor, args, at) => model.moderated(bid, actor, args, at, args.decision === 'revisions' ? await deadline('revision') : null));
   human(declareInterestUpdate, 'declareInterest', model.interestDeclared);
   human(chairsActionUpdate, 'chairsAction', model.chairsActionTaken);
-  human(recordBoardDecisionUpdate, 'recordBoardDecision', model.boardDecided);
+  human(recordBoardDecisionUpdate, 'recordBoardDecision', (bid, actor, args, at) => {
+    const s = model.boardDecided(bid, actor, args, at);
+    if (!patched(BOARD_NOTICE_PATCH)) return s;
+    const told = {
+      kind: 'bid.board_decision',
+      to: { roles: ['applicant' as const], organisation: bid.bid.leadOrganisation },
+      subject: `ICB Board decision on ${reference}: ${args.approved ? 'approved' : 'not approved'}`,
+      body: args.reason,
+    };
+    return { ...s, notices: [...s.notices, told] };
+  });
 
   onUpdate(
     rescoreUpdate,

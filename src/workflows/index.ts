@@ -6,3 +6,4 @@ export { roundWorkflowV2 } from './round.js';
 export { bidWorkflow } from './v1/bid.js';
 export { meetingWorkflow } from './v1/meeting.js';
 export { roundWorkflow } from './v1/round.js';
+export { noticeDeliveryWorkflow } from './notice.js';

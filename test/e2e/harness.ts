@@ -23,21 +23,21 @@ export interface Web {
   close(): Promise<void>;
 }
 
-export async function startWeb(ctx: TestContext): Promise<Web> {
+export async function startWeb(ctx: TestContext, port = 0): Promise<Web> {
   await access(CHROMIUM, constants.X_OK).catch(() => {
     throw new Error(`The browser tests drive Chromium, and there is none at ${CHROMIUM}: install it (on Debian or Ubuntu, apt-get install chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary.`);
   });
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: ctx.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+    const s = serve({ fetch: ctx.app.fetch, hostname: '127.0.0.1', port }, () => resolve(s));
   });
-  const { port } = server.address() as AddressInfo;
+  const { port: listening } = server.address() as AddressInfo;
   // As root in CI, Chromium needs --no-sandbox; the rest keep it off a network it cannot reach.
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${listening}`,
     browser,
     close: async () => {
       await browser.close();

@@ -8,6 +8,7 @@ import { allowedBidActions, getBidStatusFromWorkflow, getVisibleBid, type BidVie
 import { scoreResult } from '../../services/scores.js';
 import { bidTrail } from '../../services/trail.js';
 import { canSee, seesEverything } from '../../services/visibility.js';
+import { DecisionLetters, lettersOf, type LetterListing } from './letters.js';
 import type { AssemblyDecision, BidAction, BidStatus } from '../../shared.js';
 import { BID_ROUTE, render, signedIn, type WebApp } from '../app.js';
 import { Form, InsetText, StateTag, SummaryList, WarningCallout } from '../components.js';
@@ -216,7 +217,7 @@ const Allocation: FC<{ status: BidStatus }> = ({ status }) => {
   );
 };
 
-export const BidPage: FC<BidPageProps> = ({ bid, status, actions, csrf, score, events, people, names, canExport }) => (
+export const BidPage: FC<BidPageProps & { letters?: LetterListing[] }> = ({ bid, status, actions, csrf, score, events, people, names, canExport, letters = [] }) => (
   <>
     <PageHeading caption={`Bid ${bid.reference}`}>{bid.title}</PageHeading>
     <Where bid={bid} status={status} names={names} />
@@ -235,6 +236,7 @@ export const BidPage: FC<BidPageProps> = ({ bid, status, actions, csrf, score, e
     {score ? <ScoreBreakdown result={score.result} scoredAt={score.scoredAt} /> : null}
     <Decisions status={status} />
     <Allocation status={status} />
+    <DecisionLetters letters={letters} />
     <h2>What has happened</h2>
     <Timeline events={events} names={people} />
     {canExport ? (
@@ -268,11 +270,12 @@ export function registerBidPage(web: WebApp): void {
       return render(c, { title: `${running.title} (${reference})`, current: '/app/bids' }, <InIntake reference={reference} title={running.title} />);
     }
     const status = bid.status as unknown as BidStatus;
-    const [actions, events, score, organisations] = await Promise.all([
+    const [actions, events, score, organisations, letters] = await Promise.all([
       allowedBidActions(deps, user, reference),
       bidTrail(deps.db, reference),
       status.score ? scoreResult(deps.db, status.score.eventId) : Promise.resolve(null),
       listOrganisations(deps.db),
+      lettersOf(deps.db, reference),
     ]);
     return render(
       c,
@@ -287,6 +290,7 @@ export function registerBidPage(web: WebApp): void {
         people={await actorNames(deps.db, events)}
         names={namesOf(organisations)}
         canExport={seesEverything(user)}
+        letters={letters}
       />,
     );
   });

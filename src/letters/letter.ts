@@ -1,0 +1,177 @@
+// Decision letters to a bid's programme team, made from the decision trail: the decision (the
+// Assembly's, the Board's, or the confirmed allocation), its conditions and reasons, the score
+// broken down in words, and how to ask for reconsideration. The PDF is made with pdfkit, dated
+// by the decision, so the same trail always gives the same bytes and the same SHA-256.
+import { createHash } from 'node:crypto';
+import { desc, eq } from 'drizzle-orm';
+import PDFDocument from 'pdfkit';
+import type { Db } from '../db/client.js';
+import { bids, scores } from '../db/schema.js';
+import { readStream } from '../activities/trail.js';
+import type { StoredEvent } from '../domain/trail.js';
+import type { ScoreResult } from '../rules/engine.js';
+import { formatPence } from '../domain/allocation.js';
+
+export type LetterKind = 'assembly' | 'board' | 'allocation';
+
+/** The notices that carry a letter, and the trail event each reports. */
+export const LETTER_NOTICES: Record<string, { kind: LetterKind; action: string }> = {
+  'bid.assembly_decision': { kind: 'assembly', action: 'assembly.decision_applied' },
+  'bid.board_decision': { kind: 'board', action: 'board.decision_recorded' },
+  'bid.allocation': { kind: 'allocation', action: 'allocation.confirmed' },
+};
+
+export interface LetterContent {
+  reference: string;
+  kind: LetterKind;
+  eventId: string;
+  date: string;
+  to: string;
+  bidTitle: string;
+  heading: string;
+  decision: string;
+  conditions: string[];
+  reasons: string;
+  score: string[];
+  reconsideration: string;
+}
+
+const OUTCOME_WORDS: Record<string, string> = {
+  supported: 'supported your bid',
+  supported_with_conditions: 'supported your bid, with the conditions below',
+  deferred: 'deferred its decision on your bid to a later meeting',
+  not_supported: 'did not support your bid',
+};
+
+const longDate = (iso: string) => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' }).format(new Date(iso));
+
+function scoreInWords(result: ScoreResult | undefined): string[] {
+  if (!result) return ['The bid has no score on record.'];
+  const lines = [`Overall, the bid scored ${result.benefitScore} out of 100, which places it in the "${result.band.label}" band: ${result.band.advice}`];
+  for (const c of result.criteria) {
+    if (!c.applicable) {
+      lines.push(`${c.label}: not counted, because ${c.notApplicableBecause.map((n) => n.reason).join('; ') || 'it does not apply to this bid'}.`);
+      continue;
+    }
+    const why = c.contributions.map((x) => x.reason).filter(Boolean);
+    lines.push(`${c.label} (weight ${c.weight}): ${c.score} out of 5${why.length ? `, because ${why.join('; ')}` : ''}.`);
+  }
+  for (const f of result.flagReasons) lines.push(`Flag "${f.flag}": ${f.reason}.`);
+  lines.push(`Scored with rule set ${result.ruleSet.id} version ${result.ruleSet.version}.`);
+  return lines;
+}
+
+const RECONSIDERATION =
+  'If you believe the decision rests on a factual error, that information you gave was not considered, or that the process in the ' +
+  'prioritisation policy was not followed, you may ask for it to be reconsidered. Write to the CCP Assembly secretariat within 20 ' +
+  'working days of the date of this letter, quoting the bid reference and saying which of these grounds applies and why. A request ' +
+  'is considered at the next Assembly meeting by members who took no part in the original decision, and you will be told the outcome in writing.';
+
+/** The letter for the latest decision of this kind on the bid's trail (or the one named). */
+export async function letterContent(db: Db, reference: string, kind: LetterKind, eventId?: string): Promise<LetterContent> {
+  const events = await readStream(db, reference);
+  const action = Object.values(LETTER_NOTICES).find((l) => l.kind === kind)!.action;
+  const event: StoredEvent | undefined = eventId ? events.find((e) => e.eventId === eventId) : events.filter((e) => e.action === action).at(-1);
+  if (!event) throw new Error(`bid ${reference} has no ${action} on its trail`);
+  const [bid] = await db.select({ title: bids.title, lead: bids.leadOrganisation, model: bids.model }).from(bids).where(eq(bids.reference, reference));
+  if (!bid) throw new Error(`bid ${reference} is not recorded`);
+  const scoreEventId = (bid.model as { score?: { eventId?: string } } | null)?.score?.eventId;
+  const [score] = scoreEventId
+    ? await db.select({ result: scores.result }).from(scores).where(eq(scores.eventId, scoreEventId))
+    : await db.select({ result: scores.result }).from(scores).where(eq(scores.reference, reference)).orderBy(desc(scores.scoredAt)).limit(1);
+  const p = event.payload as Record<string, unknown>;
+
+  let heading: string;
+  let decision: string;
+  let conditions: string[] = [];
+  let reasons: string;
+  if (kind === 'assembly') {
+    heading = 'Decision of the CCP Assembly';
+    const outcome = String(p.outcome);
+    decision = `At its meeting ${String(p.meetingId)}, the Clinical and Care Professional Assembly ${OUTCOME_WORDS[outcome] ?? outcome}.`;
+    if (p.routedTo === 'AWAITING_BOARD') decision += ' Because of its size, the bid now goes to the ICB Board for approval.';
+    if (p.routedTo === 'ALLOCATION') decision += ' The bid now takes its place in the allocation of the funding round.';
+    conditions = (p.conditions as string[] | undefined) ?? [];
+    reasons = (typeof p.reason === 'string' ? p.reason : '') || 'The Assembly gave no further reasons.';
+  } else if (kind === 'board') {
+    heading = 'Decision of the ICB Board';
+    decision = p.approved ? `The ICB Board approved your bid (minute ${String(p.minuteReference)}). The bid now takes its place in the allocation of the funding round.` : `The ICB Board did not approve your bid (minute ${String(p.minuteReference)}).`;
+    reasons = (typeof p.reason === 'string' ? p.reason : '') || 'The Board gave no further reasons.';
+  } else {
+    heading = 'Funding allocation confirmed';
+    const funded = p.outcome === 'funded';
+    const amount = typeof p.allocatedPence === 'number' ? ` of ${formatPence(p.allocatedPence)}` : '';
+    decision = funded
+      ? `ICB finance has confirmed the allocation of funding round ${String(p.roundId)}: your bid is funded${amount}.`
+      : `ICB finance has confirmed the allocation of funding round ${String(p.roundId)}: your bid is on the waiting list${typeof p.rank === 'number' ? ` at place ${p.rank}` : ''}, and is funded if money becomes available.`;
+    reasons = (typeof p.reason === 'string' ? p.reason : '') || 'Finance gave no further reasons.';
+  }
+  return {
+    reference,
+    kind,
+    eventId: event.eventId,
+    date: event.occurredAt,
+    to: `The programme team, ${bid.lead}`,
+    bidTitle: bid.title,
+    heading,
+    decision,
+    conditions,
+    reasons,
+    score: scoreInWords(score?.result as ScoreResult | undefined),
+    reconsideration: RECONSIDERATION,
+  };
+}
+
+/** The letter as a PDF: the same content always gives the same bytes. */
+export function letterPdf(letter: LetterContent): Promise<Buffer> {
+  const date = new Date(letter.date);
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 56,
+    info: { Title: `${letter.heading}: ${letter.reference}`, Author: 'NHS Norfolk and Waveney ICB', Subject: letter.bidTitle, Producer: 'clinical-prioritisation', Creator: 'clinical-prioritisation', CreationDate: date, ModDate: date },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  doc.font('Helvetica-Bold').fontSize(11).text('NHS Norfolk and Waveney Integrated Care Board', { align: 'right' });
+  doc.font('Helvetica').text('Clinical prioritisation', { align: 'right' }).moveDown(2);
+  doc.text(letter.to).text(longDate(letter.date)).moveDown();
+  doc.font('Helvetica-Bold').fontSize(16).text(`${letter.heading}: ${letter.reference}`).moveDown(0.3);
+  doc.font('Helvetica').fontSize(12).text(letter.bidTitle).moveDown();
+  const section = (title: string, body: () => void) => {
+    doc.font('Helvetica-Bold').fontSize(13).text(title).moveDown(0.3);
+    doc.font('Helvetica').fontSize(11);
+    body();
+    doc.moveDown();
+  };
+  section('The decision', () => doc.text(letter.decision));
+  if (letter.conditions.length) section('Conditions', () => doc.list(letter.conditions));
+  section('Reasons', () => doc.text(letter.reasons));
+  section('How the bid was scored', () => doc.list(letter.score));
+  section('Asking for reconsideration', () => doc.text(letter.reconsideration));
+  doc.fontSize(9).fillColor('#4c6272').text(`Made from the decision trail, event ${letter.eventId}.`);
+  doc.end();
+  return done;
+}
+
+export const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/** The plain text of a letter, for the e-mail body beside the PDF. */
+export function letterText(letter: LetterContent): string {
+  return [
+    `${letter.heading}: ${letter.reference}, ${letter.bidTitle}`,
+    '',
+    letter.decision,
+    ...(letter.conditions.length ? ['', 'Conditions:', ...letter.conditions.map((c) => `- ${c}`)] : []),
+    '',
+    `Reasons: ${letter.reasons}`,
+    '',
+    'How the bid was scored:',
+    ...letter.score.map((s) => `- ${s}`),
+    '',
+    `Asking for reconsideration: ${letter.reconsideration}`,
+  ].join('\n');
+}
