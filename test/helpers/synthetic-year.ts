@@ -62,7 +62,7 @@ class Stream<M> {
       streamType: this.streamType,
       streamId: this.streamId,
       version: this.version,
-      ...(this.stored ? { changes: diff(this.stored as unknown as Json, this.model as unknown as Json) } : { model: this.model as unknown as Json }),
+      ...(this.stored ? { changes: diff(this.stored, this.model as unknown as Json) } : { model: this.model as unknown as Json }),
       summary: this.summary(this.model),
       events,
       alsoOn: [],
@@ -87,6 +87,7 @@ export interface SyntheticYear {
 export async function syntheticYear(ctx: Pick<TestContext, 'db' | 'config'>, count: number, tag: string, concurrency = 4): Promise<SyntheticYear> {
   const deps = { db: ctx.db, config: ctx.config };
   const recorder = createRecorderActivities(deps);
+  const commit = (input: CommitInput) => recorder.commit(input);
   const scoring = createScoringActivities(deps);
   const rounds = createRoundActivities(deps);
   const policy = lifecyclePolicy(ctx.config);
@@ -106,7 +107,7 @@ export async function syntheticYear(ctx: Pick<TestContext, 'db' | 'config'>, cou
     const bid = { ...submission, reference } as Bid;
     totalPence += pounds * 100;
     const workflowId = `bid-${reference}`;
-    const s = new Stream<BidModel>(recorder.commit, 'bid', reference, workflowId, bidModel.newBid({ bid, contentHash: `synthetic-${tag}-${i}`, submittedBy: team, policy }, at(0)), bidModel.bidSummary, bidModel.ruleSetTag);
+    const s = new Stream<BidModel>(commit, 'bid', reference, workflowId, bidModel.newBid({ bid, contentHash: `synthetic-${tag}-${i}`, submittedBy: team, policy }, at(0)), bidModel.bidSummary, bidModel.ruleSetTag);
     const first = s.model;
     s.take(bidModel.intakeChecked(s.model, [], null, at(1)));
     s.take(bidModel.reviewStarted(s.model, [person(evaluator)], false, { startedAt: at(1), remindAt: at(2), dueAt: at(3), spec: '10wd' }, at(1)));
@@ -167,7 +168,7 @@ export async function syntheticYear(ctx: Pick<TestContext, 'db' | 'config'>, cou
     createdBy: person(actor('ian.thompson')),
     policy,
   };
-  const round = new Stream<RoundModel>(recorder.commit, 'round', roundId, `round-${roundId}`, roundModel.newRound(start), roundModel.roundSummary, () => null);
+  const round = new Stream<RoundModel>(commit, 'round', roundId, `round-${roundId}`, roundModel.newRound(start), roundModel.roundSummary, () => null);
   round.take(roundModel.opened(round.model));
   await round.flush(at(6));
   const asked = roundModel.runAsked(round.model, person(finance), 'The year’s allocation');
