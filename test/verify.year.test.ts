@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgres, type Database, type Db } from '../src/db/client.js';
 import { roundAllocations, scores } from '../src/db/schema.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { syntheticYear } from './helpers/synthetic-year.js';
@@ -14,10 +15,19 @@ import { syntheticYear } from './helpers/synthetic-year.js';
 const BIDS = Number(process.env.SYNTHETIC_YEAR_BIDS ?? 1000);
 
 let ctx: TestContext;
+let own: Database | undefined;
+let db: Db;
 beforeAll(async () => {
   ctx = await createTestContext({ startWorker: false });
+  // A pool of its own that waits for connections on a loaded machine (the context's gives up in 2 s).
+  const database = await openPostgres(ctx.databaseUrl, 4, 60);
+  own = database;
+  db = database.db;
 });
-afterAll(async () => ctx?.close());
+afterAll(async () => {
+  await own?.close();
+  await ctx?.close();
+});
 
 const run = promisify(execFile);
 async function verify(...args: string[]): Promise<{ code: number; stdout: string }> {
@@ -36,7 +46,7 @@ async function verify(...args: string[]): Promise<{ code: number; stdout: string
 
 describe('a synthetic year, verified', () => {
   it(`takes ${BIDS} bids from submission to funding, and npm run verify re-derives 100% of scores and allocations`, async () => {
-    const year = await syntheticYear(ctx, BIDS, 'SY');
+    const year = await syntheticYear({ db, config: ctx.config }, BIDS, 'SY');
     expect(year.funded + year.waitlisted).toBe(BIDS);
     expect(year.funded).toBeGreaterThan(0);
     expect(year.waitlisted).toBeGreaterThan(0);
@@ -50,7 +60,7 @@ describe('a synthetic year, verified', () => {
   }, 1_800_000);
 
   it('names a corrupted recorded fact by its first differing field, in a score and in an allocation, and the API route agrees', async () => {
-    const year = await syntheticYear(ctx, 12, 'SZ');
+    const year = await syntheticYear({ db, config: ctx.config }, 12, 'SZ');
     const clean = await ctx.api('claire.dawson', `/rounds/${year.roundId}/allocations/1/verify`, { method: 'POST' });
     expect(clean.status).toBe(200);
     expect(await clean.json()).toMatchObject({ roundId: year.roundId, version: 1, match: true, rederivation: { match: true }, differences: [] });
@@ -83,7 +93,7 @@ describe('a synthetic year, verified', () => {
   }, 600_000);
 
   it('lets only finance and the admin verify an allocation, and names one that does not exist', async () => {
-    const year = await syntheticYear(ctx, 3, 'SX');
+    const year = await syntheticYear({ db, config: ctx.config }, 3, 'SX');
     expect((await ctx.api('amira.hassan', `/rounds/${year.roundId}/allocations/1/verify`, { method: 'POST' })).status).toBe(403);
     const missing = await ctx.api('ian.thompson', `/rounds/${year.roundId}/allocations/7/verify`, { method: 'POST' });
     expect(missing.status).toBe(404);

@@ -1,7 +1,7 @@
 // An allocation re-derived for ICB finance: the recorded input run through the allocation again
 // and compared byte for byte with the recorded result; each bid's benefit score in the input
 // against the bid's recorded scores; and the round's trail events that announced and confirmed
-// it against the re-derived figures. Nothing here changes anything.
+// it against the recorded figures. Nothing here changes anything.
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { ApiError } from '../api/errors.js';
 import { readStream } from '../activities/trail.js';
@@ -79,7 +79,8 @@ export function checkAllocation(row: AllocationRow, scoresByReference: Map<strin
   });
 
   // The round's trail announced this run, and its confirmation, with these figures.
-  const expected = recomputed ?? (row.result as AllocationResult);
+  // Against the recorded result: a re-run that differs from it is the rederivation check's to name.
+  const expected = row.result as AllocationResult;
   const announced = events.find((e) => (e.action === 'allocation.proposed' || e.action === 'allocation.rerun') && (e.payload as { version?: number }).version === row.version);
   const figures = (from: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, (from[k] ?? null) as Json])) as Record<string, Json>;
   if (!announced) {
