@@ -29,6 +29,9 @@ export const WORKER_NODE_FLAGS = '--max-old-space-size=192 --max-semi-space-size
 
 const adminUrl = () => process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** The benchmark's own trail seal key: production keeps one outside the database. */
+const BENCH_TRAIL_KEY = 'bench-trail-seal-key-of-at-least-32-characters';
+
 /** Starts the parts: env overrides the benchmark's configuration. */
 export async function startBench(name: string, env: Record<string, string> = {}): Promise<Bench> {
   try {
@@ -57,6 +60,7 @@ export async function startBench(name: string, env: Record<string, string> = {})
     DEADLINE_HUB_REVIEW: '30d',
     DEADLINE_CHAIRS_ACTION: '30d',
     DEADLINE_AGENDA_CLOSE: '1h',
+    TRAIL_SEAL_KEY: BENCH_TRAIL_KEY,
     ...env,
   });
   const database = await openPostgres(databaseUrl, config.DATABASE_POOL_SIZE);
@@ -106,6 +110,7 @@ export function startWorkerProcess(bench: Bench, env: Record<string, string> = {
       DATABASE_URL: bench.databaseUrl,
       TEMPORAL_ADDRESS: bench.config.TEMPORAL_ADDRESS,
       TEMPORAL_TASK_QUEUE: bench.config.TEMPORAL_TASK_QUEUE,
+      TRAIL_SEAL_KEY: bench.config.TRAIL_SEAL_KEY,
       DEADLINE_HUB_REVIEW: '30d',
       DEADLINE_CHAIRS_ACTION: '30d',
       ...env,

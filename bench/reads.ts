@@ -21,7 +21,7 @@ const SECONDS = 15;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 const bench = await startBench('reads');
-const recorder = createRecorderActivities({ db: bench.database.db });
+const recorder = createRecorderActivities({ db: bench.database.db, config: bench.config });
 const policy = lifecyclePolicy(bench.config);
 const evaluator: Actor = { id: 'priya.shah', name: 'Priya Shah', roles: ['evaluator'], organisation: 'NWICB' };
 const references: string[] = [];
@@ -56,7 +56,7 @@ const { token } = await issueToken(bench.database.db, { userId: 'claire.dawson',
 function server(script: string, port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: bench.databaseUrl, ...env },
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: bench.databaseUrl, TRAIL_SEAL_KEY: bench.config.TRAIL_SEAL_KEY!, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

@@ -20,7 +20,7 @@ if (missing.length) {
 const config = loadConfig();
 const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
 try {
-  await migrateDatabase(database, config.DATABASE_URL);
+  await migrateDatabase(database, config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL);
   await seedReferenceData(database.db);
   const [org] = await database.db.select().from(organisations).where(eq(organisations.code, values.organisation));
   if (!org) throw new Error(`--organisation ${values.organisation} is not a known organisation code`);

@@ -71,6 +71,19 @@ export const envSchema = z.object({
       .optional(),
   ),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * The database owner, for migrations only; the service itself then connects through
+   * DATABASE_URL as a member of cp_service, which may only read and append to the trail.
+   * Unset: migrations run through DATABASE_URL.
+   */
+  MIGRATION_DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection URL')
+      .optional(),
+  ),
+  /** Seals the decision trail's heads and checkpoint (HMAC-SHA-256); kept outside the database. Embedded starts make one in DATA_DIR. */
+  TRAIL_SEAL_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
 
   TEMPORAL_ADDRESS: optionalString.pipe(
     z

@@ -19,7 +19,7 @@ async function bidWithEvents(reference: string, minutes: number[]) {
   await ctx.db.execute(sql`insert into bids (reference, workflow_id, title, lead_organisation, partner_organisations, primary_ambition, secondary_ambitions, level, places, kind, total_pence, recurrent_pence, non_recurrent_pence, submission, content_hash, state, status, submitted_by, submitted_at, updated_at, projection_version)
     values (${reference}, ${`bid-${reference}`}, 'Search test', 'NNUH', '{}', 'mental_health', '{}', 'place', '{norwich}', 'new_service', 100, 100, 0, ${JSON.stringify({ costs: [{ financialYear: '2031/32' }] })}::jsonb, 'x', 'HUB_REVIEW', '{}', 'test', ${at(0)}, ${at(0)}, 1)`);
   await ctx.db.transaction((tx) =>
-    appendEvents(tx, 'bid', reference, minutes.map((m, i) => ({ eventId: `${reference}#${i + 1}`, occurredAt: at(m), actorId: 'test', actorRole: 'system', action: `search.m${m}`, payload: {} }))),
+    appendEvents(tx, 'bid', reference, minutes.map((m, i) => ({ eventId: `${reference}#${i + 1}`, occurredAt: at(m), actorId: 'test', actorRole: 'system', action: `search.m${m}`, payload: {} })), ctx.config.TRAIL_SEAL_KEY),
   );
 }
 

@@ -24,7 +24,7 @@ const event = (stream: string, n: number, payload: Record<string, unknown> = {})
 });
 
 async function append(stream: string, events: TrailEventInput[]) {
-  return ctx.db.transaction((tx) => appendEvents(tx, 'bid', stream, events));
+  return ctx.db.transaction((tx) => appendEvents(tx, 'bid', stream, events, ctx.config.TRAIL_SEAL_KEY));
 }
 
 describe('the decision trail', () => {
@@ -74,7 +74,7 @@ describe('the decision trail', () => {
     expect(await verifyStream(ctx.db, stream)).toEqual({
       valid: false,
       events: 3,
-      brokenAt: { seq: 3, eventId: `${stream}#3`, reason: 'contents do not match the recorded hash' },
+      brokenAt: { seq: 3, eventId: `${stream}#3`, kind: 'event_changed', reason: expect.stringContaining('contents do not match the recorded hash') },
     });
   });
 

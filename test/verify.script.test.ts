@@ -33,7 +33,7 @@ describe('npm run verify', () => {
   const run = promisify(execFile);
   const verify = async (...args: string[]) => {
     try {
-      const { stdout } = await run('npx', ['tsx', 'scripts/verify.ts', ...args], { env: { ...process.env, DATABASE_URL: ctx.databaseUrl }, timeout: 60_000 });
+      const { stdout } = await run('npx', ['tsx', 'scripts/verify.ts', ...args], { env: { ...process.env, DATABASE_URL: ctx.databaseUrl, TRAIL_SEAL_KEY: ctx.config.TRAIL_SEAL_KEY }, timeout: 60_000 });
       return { code: 0, stdout };
     } catch (error) {
       const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -46,7 +46,7 @@ describe('npm run verify', () => {
     const b = await scoredBid();
     const clean = await verify();
     expect(clean.stdout).toContain('2 latest scores re-derived, 2 match, 0 do not');
-    expect(clean.stdout).toContain('0 broken');
+    expect(clean.stdout).toContain('0 broken; seals checked');
     expect(clean.code).toBe(0);
 
     const row = await storedRow(b);

@@ -1,6 +1,7 @@
 // Bid activities: intake's completeness check, and the first-version bid workflow's write path
 // for its trail events and read model (model-based workflows commit through ./recorder.ts).
 import { and, eq, ne, notInArray, or, sql } from 'drizzle-orm';
+import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { bidCosts, bids, reviewAssignments } from '../db/schema.js';
 import { costTotals, type Bid } from '../domain/bid.js';
@@ -39,7 +40,7 @@ export interface RecordBidEventsInput {
   assignments?: AssignmentsProjection;
 }
 
-export function createBidActivities({ db }: { db: Db }) {
+export function createBidActivities({ db, config }: { db: Db; config: Pick<Config, 'TRAIL_SEAL_KEY'> }) {
   return {
     checkIntake(bid: Bid): Promise<MissingItem[]> {
       return Promise.resolve(findMissing(bid));
@@ -47,7 +48,7 @@ export function createBidActivities({ db }: { db: Db }) {
 
     async recordBidEvents(input: RecordBidEventsInput): Promise<{ stored: number }> {
       return db.transaction(async (tx) => {
-        const result = await appendEvents(tx, 'bid', input.reference, input.events);
+        const result = await appendEvents(tx, 'bid', input.reference, input.events, config.TRAIL_SEAL_KEY);
         const applied = await projectBid(tx, input);
         if (applied && input.assignments) await projectAssignments(tx, input.reference, input.assignments);
         return { stored: result.stored };

@@ -3,6 +3,7 @@
 import { sendUpdate } from '../services/updates.js';
 import type { Client } from '@temporalio/client';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { bids, meetings, users, bidDocument } from '../db/schema.js';
 import type { TrailEventInput } from '../domain/trail.js';
@@ -29,7 +30,7 @@ export interface RecordMeetingEventsInput {
 /** Agenda order: ratifications of chair's action first, then the highest band and score. */
 const BAND_ORDER = sql`case ${bids.band} when 'high' then 0 when 'medium' then 1 when 'low' then 2 when 'not_support' then 3 else 4 end`;
 
-export function createMeetingActivities({ db, temporal }: { db: Db; temporal?: { client: Client } }) {
+export function createMeetingActivities({ db, config, temporal }: { db: Db; config: Pick<Config, 'TRAIL_SEAL_KEY'>; temporal?: { client: Client } }) {
   return {
     async loadMembership(): Promise<Member[]> {
       const rows = await db
@@ -80,8 +81,8 @@ export function createMeetingActivities({ db, temporal }: { db: Db; temporal?: {
 
     async recordMeetingEvents(input: RecordMeetingEventsInput): Promise<void> {
       await db.transaction(async (tx) => {
-        await appendEvents(tx, 'meeting', input.meetingId, input.events);
-        for (const { reference, event } of input.bidEvents) await appendEvents(tx, 'bid', reference, [event]);
+        await appendEvents(tx, 'meeting', input.meetingId, input.events, config.TRAIL_SEAL_KEY);
+        for (const { reference, event } of input.bidEvents) await appendEvents(tx, 'bid', reference, [event], config.TRAIL_SEAL_KEY);
         const p = input.projection;
         const row = {
           title: p.title,

@@ -112,7 +112,7 @@ export function createNotificationActivities({ db, config, transport, attachment
               ...(outcome.error && { error: outcome.error }),
             },
           },
-        ]);
+        ], config.TRAIL_SEAL_KEY);
       }
       return outcome.status;
     });
@@ -153,7 +153,7 @@ export function createNotificationActivities({ db, config, transport, attachment
             action: 'letter.issued',
             payload: { letterId: `${n.reference}/${id}`, kind: spec.kind, sha256, decisionEventId: event.eventId, noticeId },
           },
-        ]);
+        ], config.TRAIL_SEAL_KEY);
       });
       return { id: `${n.reference}/${id}`, sha256 };
     },

@@ -1,6 +1,7 @@
 // The one write path of every workflow: a commit appends the step's trail events (chained by
-// hash per stream), applies what changed to the read model, and stores its notices — in one
-// statement, one round trip. The unique (stream, seq) index keeps a chain from forking: a
+// hash per stream, each stream's new head sealed with the trail key), applies what changed to the
+// read model, and stores its notices — in one statement — then moves the sealed checkpoint on, in
+// the same transaction, under the trail's lock (so the checkpoint sees every head in one order). The unique (stream, seq) index keeps a chain from forking: a
 // commit computed from a stale head collides, re-reads the head and tries again. A retried
 // commit writes nothing twice: event and notice ids are the idempotency keys, and the read
 // model only moves from the version before this commit to this one.
@@ -9,6 +10,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client.js';
 import { costTotals, type Bid } from '../domain/bid.js';
 import { GENESIS_HASH, eventHash, normalisePayload, type StreamType, type TrailEventInput } from '../domain/trail.js';
+import { sealHead } from '../domain/seal.js';
+import { moveCheckpoint, TRAIL_LOCK } from './trail.js';
 import type { Change, Json } from '../model/changes.js';
 import type { NotificationInput, Notifier } from './lifecycle.js';
 import { trailAppends } from '../runtime/metrics.js';
@@ -91,10 +94,10 @@ class Heads {
   }
 }
 
-type EventRow = Record<string, unknown> & { stream_id: string; seq: number; hash: string };
+type EventRow = Record<string, unknown> & { stream_id: string; seq: number; hash: string; seal: string };
 
 /** Gives each event its sequence number, previous hash and hash, from the heads of its stream. */
-function chain(input: CommitInput, heads: Map<string, Head>): EventRow[] {
+function chain(input: CommitInput, heads: Map<string, Head>, key: string): EventRow[] {
   const rows: EventRow[] = [];
   const next = new Map(heads);
   const add = (streamType: StreamType, streamId: string, e: TrailEventInput) => {
@@ -131,6 +134,8 @@ function chain(input: CommitInput, heads: Map<string, Head>): EventRow[] {
       rule_set_version: fields.ruleSetVersion,
       prev_hash: fields.prevHash,
       hash,
+      // The stream's head seal should this event end up its last.
+      seal: sealHead(key, { streamType, streamId, seq: fields.seq, hash }),
     });
   };
   // Events in the order the workflow made them; an item's event goes on its bid's trail beside it.
@@ -259,7 +264,17 @@ function statement(input: CommitInput, rows: EventRow[]): SQL {
       from jsonb_to_recordset(${json(rows)}) as x(event_id text, stream_type text, stream_id text, seq integer, occurred_at timestamptz, actor_id text, actor_role text,
         action text, from_state text, to_state text, payload jsonb, rule_set_version text, prev_hash text, hash text)
       on conflict (event_id) do nothing
-      returning stream_id, seq, hash)`,
+      returning stream_type, stream_id, seq, hash)`,
+    // Each stream's head before this statement (every CTE sees the same snapshot), and after it:
+    // the last event it stored, with that event's seal.
+    sql`old_heads as (select stream_id, seal from trail_heads where stream_id in (select stream_id from ev))`,
+    sql`new_heads as (insert into trail_heads (stream_id, stream_type, seq, hash, seal, sealed_at)
+      select distinct on (ev.stream_id) ev.stream_id, ev.stream_type, ev.seq, ev.hash, x.seal, now()
+      from ev join jsonb_to_recordset(${json(rows.map((r) => ({ stream_id: r.stream_id, seq: r.seq, seal: r.seal })))}) as x(stream_id text, seq integer, seal text)
+        on x.stream_id = ev.stream_id and x.seq = ev.seq
+      order by ev.stream_id, ev.seq desc
+      on conflict (stream_id) do update set seq = excluded.seq, hash = excluded.hash, seal = excluded.seal, sealed_at = excluded.sealed_at
+      returning stream_id, seal)`,
     sql`proj as (${projection(input)})`,
     sql`note as (insert into notifications (id, kind, recipient_ids, recipient_roles, recipient_organisation, subject, body, reference, meeting_id, created_at)
       select id, kind, recipient_ids, recipient_roles, recipient_organisation, subject, body, reference, meeting_id, created_at
@@ -274,7 +289,8 @@ function statement(input: CommitInput, rows: EventRow[]): SQL {
     select (select count(*)::int from ev) as stored,
       (select count(*)::int from proj) as projected,
       (select projection_version from ${table} where ${key} = ${input.streamId}) as before,
-      coalesce((select json_agg(id) from note), '[]'::json) as noticed`;
+      coalesce((select json_agg(id) from note), '[]'::json) as noticed,
+      coalesce((select json_agg(json_build_object('removed', o.seal, 'added', n.seal)) from new_heads n left join old_heads o using (stream_id)), '[]'::json) as moved`;
 }
 
 /** The PostgreSQL error under whatever wraps it (drizzle wraps the driver's in `cause`). */
@@ -307,16 +323,23 @@ function classify(error: unknown): unknown {
   return error;
 }
 
-export function createRecorderActivities({ db, notifier }: { db: Db; notifier?: Notifier }) {
+export function createRecorderActivities({ db, config, notifier }: { db: Db; config: { TRAIL_SEAL_KEY?: string }; notifier?: Notifier }) {
   const heads = new Heads();
+  const key = config.TRAIL_SEAL_KEY;
   return {
     async commit(input: CommitInput): Promise<CommitResult> {
       const streams = [...new Set([input.streamId, ...input.alsoOn.map((o) => o.streamId)])];
       for (let attempt = 1; ; attempt += 1) {
-        const rows = chain(input, await heads.of(db, streams));
-        let result: { stored: number; projected: number; before: number | null; noticed: string[] };
+        if (!key) throw new Error('TRAIL_SEAL_KEY is not configured: the trail cannot be sealed, so nothing is committed');
+        const rows = chain(input, await heads.of(db, streams), key);
+        let result: { stored: number; projected: number; before: number | null; noticed: string[]; moved: { removed: string | null; added: string }[] };
         try {
-          result = rowsOf<typeof result>(await db.execute(statement(input, rows)))[0]!;
+          result = await db.transaction(async (tx) => {
+            await tx.execute(sql`select pg_advisory_xact_lock(${TRAIL_LOCK})`);
+            const r = rowsOf<typeof result>(await tx.execute(statement(input, rows)))[0]!;
+            if (r.stored > 0) await moveCheckpoint(tx, key, r.moved, r.stored);
+            return r;
+          });
         } catch (error) {
           // Another writer moved a stream's head since this process last saw it: read it again.
           if (pgCode(error) === '23505' && constraintOf(error).includes('stream_seq') && attempt < 8) {

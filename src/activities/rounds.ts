@@ -2,6 +2,7 @@
 // year, their scores, and money earlier rounds committed), run the allocation, store its exact
 // input and result, and record the round's trail and read model.
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { bidCosts, bids, fundingRounds, roundAllocations, bidDocument } from '../db/schema.js';
 import { allocate, committedBy, type AllocationBid, type AllocationInput, type AllocationResult } from '../domain/allocation.js';
@@ -95,7 +96,7 @@ export interface RecordRoundEventsInput {
   projection: { version: number; state: RoundState; status: Record<string, unknown>; updatedAt: string; input: Omit<RoundDefinition, 'createdBy' | 'roundId'> };
 }
 
-export function createRoundActivities({ db }: { db: Db }) {
+export function createRoundActivities({ db, config }: { db: Db; config: Pick<Config, 'TRAIL_SEAL_KEY'> }) {
   return {
     /** Runs the allocation and stores it; a retried attempt returns the stored run. */
     async proposeAllocation(
@@ -149,7 +150,7 @@ export function createRoundActivities({ db }: { db: Db }) {
 
     async recordRoundEvents({ roundId, events, projection }: RecordRoundEventsInput): Promise<void> {
       await db.transaction(async (tx) => {
-        await appendEvents(tx, 'round', roundId, events);
+        await appendEvents(tx, 'round', roundId, events, config.TRAIL_SEAL_KEY);
         const { input } = projection;
         const row = {
           title: input.title,

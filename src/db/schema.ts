@@ -115,6 +115,33 @@ export const decisionEvents = pgTable(
   ],
 );
 
+/**
+ * Each stream's head, sealed with the trail key (HMAC-SHA-256 over stream type, id, sequence and
+ * hash), so a deleted tail or a recomputed chain shows without the key to re-seal it.
+ */
+export const trailHeads = pgTable('trail_heads', {
+  streamId: text('stream_id').primaryKey(),
+  streamType: text('stream_type').notNull(),
+  seq: integer('seq').notNull(),
+  hash: text('hash').notNull(),
+  seal: text('seal').notNull(),
+  sealedAt: instant('sealed_at').notNull(),
+});
+
+/**
+ * One sealed checkpoint over the set of every stream head: how many streams, how many events,
+ * and the sum of the heads' seals, so a stream deleted with its head shows.
+ */
+export const trailCheckpoint = pgTable('trail_checkpoint', {
+  id: integer('id').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull(),
+  streams: integer('streams').notNull(),
+  events: bigint('events', { mode: 'number' }).notNull(),
+  digest: text('digest').notNull(),
+  seal: text('seal').notNull(),
+  sealedAt: instant('sealed_at').notNull(),
+});
+
 /** The last number handed out per reference prefix and year: NW-2026-0042. */
 export const referenceCounters = pgTable(
   'reference_counters',

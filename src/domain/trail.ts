@@ -59,9 +59,12 @@ export interface StoredEvent extends ChainedFields {
   hash: string;
 }
 
+/** How a chain is broken: an event's contents changed, an event gone from the middle, a link rewritten. */
+export type ChainBreak = 'event_changed' | 'event_deleted' | 'link_broken';
+
 export type ChainVerdict =
   | { valid: true; events: number; lastHash: string }
-  | { valid: false; events: number; brokenAt: { seq: number; eventId: string | null; reason: string } };
+  | { valid: false; events: number; brokenAt: { seq: number; eventId: string | null; kind: ChainBreak; reason: string } };
 
 /** Checks a stream's events, in sequence order, and names the first broken link. */
 export function verifyChain(events: Iterable<StoredEvent>): ChainVerdict {
@@ -74,14 +77,14 @@ export function verifyChain(events: Iterable<StoredEvent>): ChainVerdict {
       return {
         valid: false,
         events: count,
-        brokenAt: { seq: expectedSeq, eventId: null, reason: `event ${expectedSeq} is missing (found ${event.seq} next)` },
+        brokenAt: { seq: expectedSeq, eventId: null, kind: 'event_deleted', reason: `event ${expectedSeq} is missing (found ${event.seq} next)` },
       };
     }
     if (event.prevHash !== expectedPrev) {
       return {
         valid: false,
         events: count,
-        brokenAt: { seq: event.seq, eventId: event.eventId, reason: 'previous hash does not match the event before it' },
+        brokenAt: { seq: event.seq, eventId: event.eventId, kind: 'link_broken', reason: 'previous hash does not match the event before it' },
       };
     }
     const { hash, ...fields } = event;
@@ -89,7 +92,7 @@ export function verifyChain(events: Iterable<StoredEvent>): ChainVerdict {
       return {
         valid: false,
         events: count,
-        brokenAt: { seq: event.seq, eventId: event.eventId, reason: 'contents do not match the recorded hash' },
+        brokenAt: { seq: event.seq, eventId: event.eventId, kind: 'event_changed', reason: 'contents do not match the recorded hash (its payload or fields were changed)' },
       };
     }
     expectedPrev = hash;

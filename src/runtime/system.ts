@@ -8,6 +8,7 @@ import { createApp } from '../api/app.js';
 import { ConfigError, elapsedMs, shouldSeedDemo, type Config } from '../config.js';
 import { seedDemo } from '../services/demo.js';
 import { resolveSessionSecret } from '../web/session.js';
+import { resolveTrailSealKey } from './secrets.js';
 import { migrateDatabase, openDatabase, pingDatabase, type Database } from '../db/client.js';
 import { waitFor } from './retry.js';
 import { seedReferenceData } from '../db/seed.js';
@@ -128,6 +129,8 @@ export async function startSystem(configured: Config, options: SystemOptions, lo
   }
   const { tracing } = options;
   if (tracing) stack.push({ name: 'tracing (spans exported)', stop: () => tracing.shutdown() });
+  // The trail's seal key: the worker seals each append with it, the API checks seals with it.
+  config = { ...config, TRAIL_SEAL_KEY: await resolveTrailSealKey(config) };
   try {
     // A worker's activities each hold a connection while they run: its pool is at least that large.
     const poolSize = options.worker ? Math.max(config.DATABASE_POOL_SIZE, config.WORKER_MAX_CONCURRENT_ACTIVITIES) : config.DATABASE_POOL_SIZE;
@@ -135,7 +138,8 @@ export async function startSystem(configured: Config, options: SystemOptions, lo
     stack.push({ name: `the database (${database.kind})`, stop: () => database.close() });
     const wait = { timeoutMs: elapsedMs(config.STARTUP_TIMEOUT), log: logger.warn };
     await waitFor(`PostgreSQL at ${database.location}`, () => pingDatabase(database.db), wait);
-    await migrateDatabase(database, config.DATABASE_URL);
+    // Migrations as the owner when one is named; the service itself may not alter the trail.
+    await migrateDatabase(database, config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL);
     await seedReferenceData(database.db);
     // The process that serves people seeds the demo, so its token file is where they sign in.
     if (options.api && shouldSeedDemo(config)) await seedDemo(database.db, config, logger.info);

@@ -2,7 +2,8 @@
 // financial year, ambition, place, organisation, state and amount (through trail_search, the
 // events beside the attributes they are filtered on, each with its index); a CSV export that
 // PostgreSQL streams itself (COPY ... TO STDOUT, constant memory at any size); chain
-// verification; money totals per year.
+// verification against the keyed seals (each stream's head, the checkpoint over all heads); money
+// totals per year.
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { and, asc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
@@ -10,9 +11,10 @@ import type { Sql } from 'postgres';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { ApiError } from '../api/errors.js';
 import { rowsOf, type Db } from '../db/client.js';
-import { bidCosts, bids, decisionEvents, trailSearch as t } from '../db/schema.js';
+import { bidCosts, bids, decisionEvents, trailCheckpoint, trailHeads, trailSearch as t } from '../db/schema.js';
 import { readStream, toStoredEvent } from '../activities/trail.js';
-import { verifyChain, type ChainVerdict } from '../domain/trail.js';
+import { digestOf, sealCheckpoint, sealHead, sealsEqual } from '../domain/seal.js';
+import { verifyChain, type ChainBreak, type ChainVerdict, type StoredEvent } from '../domain/trail.js';
 import type { Actor } from '../shared.js';
 
 export interface TrailFilters {
@@ -282,31 +284,160 @@ async function* copyStream(query: ReturnType<Sql['unsafe']>): AsyncGenerator<Buf
   }
 }
 
+/**
+ * Every kind of break verification names: in a chain (event_changed, event_deleted, link_broken),
+ * between a chain and its sealed head (last_event_deleted, chain_recomputed, unsealed_events,
+ * stream_unsealed, seal_invalid), and between the heads and the checkpoint (stream_deleted,
+ * heads_changed, checkpoint_missing, checkpoint_invalid); seal_key_missing when no key was given.
+ */
+export type TrailBreakKind =
+  | ChainBreak
+  | 'last_event_deleted'
+  | 'chain_recomputed'
+  | 'unsealed_events'
+  | 'stream_unsealed'
+  | 'seal_invalid'
+  | 'stream_deleted'
+  | 'heads_changed'
+  | 'checkpoint_missing'
+  | 'checkpoint_invalid'
+  | 'seal_key_missing';
+
+export interface TrailBreak {
+  kind: TrailBreakKind;
+  /** The stream, when the break is in one (null for the checkpoint's own breaks). */
+  streamId: string | null;
+  streamType: string | null;
+  seq: number | null;
+  eventId: string | null;
+  reason: string;
+}
+
+export interface TrailCheckpointRecord {
+  version: number;
+  streams: number;
+  events: number;
+  digest: string;
+  seal: string;
+  sealedAt: string;
+}
+
 export interface TrailVerification {
   valid: boolean;
   streams: number;
   events: number;
-  /** The first broken link found, in stream order; null when every chain holds. */
-  firstBroken: { streamId: string; streamType: string; seq: number; eventId: string | null; reason: string } | null;
-  broken: { streamId: string; streamType: string; seq: number; eventId: string | null; reason: string }[];
+  /** Whether the seals were checked (a key was given). */
+  sealsChecked: boolean;
+  /** The sealed checkpoint as stored (null on an empty trail or for one stream's verification): export it to compare later. */
+  checkpoint: TrailCheckpointRecord | null;
+  /** The first break found, in stream order; null when every chain and seal holds. */
+  firstBroken: TrailBreak | null;
+  broken: TrailBreak[];
 }
 
-/** Verifies every stream's chain (or one stream's), one stream in memory at a time. */
-export async function verifyTrail(db: Db, streamId?: string): Promise<TrailVerification> {
+type HeadRow = typeof trailHeads.$inferSelect;
+
+/** A stream's chain against its sealed head: the breaks a key-less writer cannot hide. */
+function headBreaks(key: string, streamType: string, streamId: string, events: StoredEvent[], head: HeadRow | undefined): TrailBreak[] {
+  const at = (seq: number | null, eventId: string | null, kind: TrailBreakKind, reason: string): TrailBreak => ({ kind, streamId, streamType, seq, eventId, reason });
+  const last = events.at(-1);
+  if (!head) return [at(last?.seq ?? null, null, 'stream_unsealed', 'the stream has no sealed head: its events were written around the service, or its seal was removed')];
+  if (head.streamType !== streamType || !sealsEqual(sealHead(key, head), head.seal)) {
+    return [at(head.seq, null, 'seal_invalid', "the head's seal does not match its stream, sequence and hash: the head was rewritten without the key")];
+  }
+  const lastSeq = last?.seq ?? 0;
+  if (lastSeq < head.seq) {
+    return [at(head.seq, null, 'last_event_deleted', `the seal names event ${head.seq} as the stream's last, but it ends at ${lastSeq}: ${head.seq - lastSeq} event(s) removed from its end`)];
+  }
+  const sealed = events.find((e) => e.seq === head.seq);
+  if (sealed && sealed.hash !== head.hash) {
+    return [at(head.seq, sealed.eventId, 'chain_recomputed', `event ${head.seq}'s hash is not the one sealed: the chain was rewritten and its hashes recomputed by someone without the key`)];
+  }
+  if (lastSeq > head.seq) {
+    return [at(head.seq + 1, events.find((e) => e.seq === head.seq + 1)?.eventId ?? null, 'unsealed_events', `events ${head.seq + 1} to ${lastSeq} come after the sealed head: they were added around the service`)];
+  }
+  return [];
+}
+
+const checkpointRecord = (row: typeof trailCheckpoint.$inferSelect): TrailCheckpointRecord => ({
+  version: row.version,
+  streams: row.streams,
+  events: row.events,
+  digest: row.digest,
+  seal: row.seal,
+  sealedAt: row.sealedAt.toISOString(),
+});
+
+/** The streams the read models know whose trail is gone with its head, to name a deleted stream. */
+async function streamsWithoutHeads(db: Db): Promise<{ streamId: string; streamType: string }[]> {
+  const rows = rowsOf<{ stream_id: string; stream_type: string }>(
+    await db.execute(sql`
+      select reference as stream_id, 'bid' as stream_type from bids where not exists (select 1 from trail_heads h where h.stream_id = bids.reference)
+      union all select id, 'meeting' from meetings where not exists (select 1 from trail_heads h where h.stream_id = meetings.id)
+      union all select id, 'round' from funding_rounds where not exists (select 1 from trail_heads h where h.stream_id = funding_rounds.id)
+      order by 1`),
+  );
+  return rows.map((r) => ({ streamId: r.stream_id, streamType: r.stream_type }));
+}
+
+/** The heads against the sealed checkpoint: a stream deleted with its head, a head swapped for another. */
+async function checkpointBreaks(db: Db, key: string, heads: HeadRow[], checkpoint: typeof trailCheckpoint.$inferSelect | undefined, anyEvents: boolean): Promise<TrailBreak[]> {
+  const trailWide = (kind: TrailBreakKind, reason: string): TrailBreak => ({ kind, streamId: null, streamType: null, seq: null, eventId: null, reason });
+  if (!checkpoint) return anyEvents || heads.length ? [trailWide('checkpoint_missing', 'the trail has events but no sealed checkpoint: it was removed')] : [];
+  if (!sealsEqual(sealCheckpoint(key, checkpoint), checkpoint.seal)) {
+    return [trailWide('checkpoint_invalid', "the checkpoint's seal does not match its counts and digest: it was rewritten without the key")];
+  }
+  if (heads.length < checkpoint.streams) {
+    const missing = checkpoint.streams - heads.length;
+    const known = await streamsWithoutHeads(db);
+    const named = known.map((k) => ({ kind: 'stream_deleted' as const, streamId: k.streamId, streamType: k.streamType, seq: null, eventId: null, reason: `the ${k.streamType} ${k.streamId} is in the read models but its whole stream and seal are gone` }));
+    return [
+      trailWide('stream_deleted', `the checkpoint seals ${checkpoint.streams} streams but ${heads.length} remain: ${missing} stream(s) deleted with their heads`),
+      ...named,
+    ];
+  }
+  if (heads.length > checkpoint.streams || digestOf(heads.map((h) => h.seal)) !== checkpoint.digest) {
+    return [trailWide('heads_changed', `the stream heads are not the set the checkpoint seals (${checkpoint.streams} streams, ${checkpoint.events} events): a head was replaced by another or added`)];
+  }
+  return [];
+}
+
+/**
+ * Verifies every stream's chain (or one stream's) against its sealed head, and the heads against
+ * the sealed checkpoint, one stream in memory at a time. Without a key only the chains are checked,
+ * and that is itself reported.
+ */
+export async function verifyTrail(db: Db, key: string | undefined, streamId?: string): Promise<TrailVerification> {
   const streams = streamId
     ? await db.selectDistinct({ streamId: decisionEvents.streamId, streamType: decisionEvents.streamType }).from(decisionEvents).where(eq(decisionEvents.streamId, streamId))
     : await db
         .selectDistinct({ streamId: decisionEvents.streamId, streamType: decisionEvents.streamType })
         .from(decisionEvents)
         .orderBy(asc(decisionEvents.streamType), asc(decisionEvents.streamId));
+  const heads = streamId ? await db.select().from(trailHeads).where(eq(trailHeads.streamId, streamId)) : await db.select().from(trailHeads).orderBy(asc(trailHeads.streamId));
+  const headOf = new Map(heads.map((h) => [h.streamId, h]));
   let events = 0;
-  const broken: TrailVerification['broken'] = [];
+  const broken: TrailBreak[] = [];
   for (const { streamId: id, streamType } of streams) {
-    const verdict: ChainVerdict = verifyChain(await readStream(db, id));
-    events += verdict.events;
+    const stream = await readStream(db, id);
+    const verdict: ChainVerdict = verifyChain(stream);
+    events += stream.length;
     if (!verdict.valid) broken.push({ streamId: id, streamType, ...verdict.brokenAt });
+    if (key) broken.push(...headBreaks(key, streamType, id, stream, headOf.get(id)));
+    headOf.delete(id);
   }
-  return { valid: broken.length === 0, streams: streams.length, events, firstBroken: broken[0] ?? null, broken };
+  // Heads whose stream has no events left: the stream was deleted and its head left behind.
+  for (const head of headOf.values()) {
+    broken.push({ kind: 'stream_deleted', streamId: head.streamId, streamType: head.streamType, seq: head.seq, eventId: null, reason: `the ${head.streamType} ${head.streamId} is sealed at event ${head.seq} but has no events: its stream was deleted` });
+  }
+  let checkpoint: TrailCheckpointRecord | null = null;
+  if (!streamId) {
+    const [row] = await db.select().from(trailCheckpoint).where(eq(trailCheckpoint.id, 1));
+    checkpoint = row ? checkpointRecord(row) : null;
+    if (key) broken.push(...(await checkpointBreaks(db, key, heads, row, streams.length > 0)));
+  }
+  if (!key) broken.push({ kind: 'seal_key_missing', streamId: null, streamType: null, seq: null, eventId: null, reason: 'no TRAIL_SEAL_KEY was given: the chains were checked, the seals were not' });
+  return { valid: broken.length === 0, streams: streams.length, events, sealsChecked: key !== undefined, checkpoint, firstBroken: broken[0] ?? null, broken };
 }
 
 const SUPPORTED_STATES = ['AWAITING_BOARD', 'ALLOCATION', 'WAITLISTED', 'FUNDED'];

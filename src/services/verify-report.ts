@@ -1,6 +1,8 @@
 // `npm run verify`: every scored bid's latest score re-derived and checked (score-records.ts),
-// and every chain of the decision trail verified, as one report. Reads, never writes.
+// every stored allocation re-run from its recorded input (allocation-verify.ts), and every chain
+// of the decision trail verified against its seals, as one report. Reads, never writes.
 import type { Db } from '../db/client.js';
+import { verifyAllocations, type AllocationVerdict } from './allocation-verify.js';
 import { verifyLatestScores, type ScoreVerdict } from './score-records.js';
 import { verifyTrail, type TrailVerification } from './trail.js';
 
@@ -8,26 +10,36 @@ export interface VerifyReport {
   financialYear: string | null;
   scores: { verified: number; matched: number; mismatched: number };
   mismatches: ScoreVerdict[];
+  allocations: { verified: number; matched: number; mismatched: number };
+  allocationMismatches: AllocationVerdict[];
   trail: TrailVerification;
   ok: boolean;
 }
 
 const show = (value: unknown): string => (value === undefined ? '(nothing)' : JSON.stringify(value));
 
-export async function verifyEverything(db: Db, options: { financialYear?: string } = {}): Promise<VerifyReport> {
+export async function verifyEverything(db: Db, options: { financialYear?: string; sealKey?: string } = {}): Promise<VerifyReport> {
   const mismatches: ScoreVerdict[] = [];
   let verified = 0;
   for await (const verdict of verifyLatestScores(db, options)) {
     verified += 1;
     if (!verdict.match) mismatches.push(verdict);
   }
-  const trail = await verifyTrail(db);
+  const allocationMismatches: AllocationVerdict[] = [];
+  let allocations = 0;
+  for await (const verdict of verifyAllocations(db, options)) {
+    allocations += 1;
+    if (!verdict.match) allocationMismatches.push(verdict);
+  }
+  const trail = await verifyTrail(db, options.sealKey);
   return {
     financialYear: options.financialYear ?? null,
     scores: { verified, matched: verified - mismatches.length, mismatched: mismatches.length },
     mismatches,
+    allocations: { verified: allocations, matched: allocations - allocationMismatches.length, mismatched: allocationMismatches.length },
+    allocationMismatches,
     trail,
-    ok: mismatches.length === 0 && trail.valid,
+    ok: mismatches.length === 0 && allocationMismatches.length === 0 && trail.valid,
   };
 }
 
@@ -43,8 +55,25 @@ export function formatReport(report: VerifyReport): string {
       lines.push(`    ${d.check}: ${d.path || '(bytes)'}: recorded ${show(d.recorded)}, recomputed ${show(d.recomputed)}. ${d.message}`);
     }
   }
-  lines.push(`Trail: ${report.trail.streams} chains, ${report.trail.events} events, ${report.trail.broken.length} broken`);
-  for (const b of report.trail.broken) lines.push(`  BROKEN ${b.streamType} ${b.streamId} at seq ${b.seq}${b.eventId ? ` (${b.eventId})` : ''}: ${b.reason}`);
-  lines.push(report.ok ? 'Verified: every score and every chain holds.' : 'NOT VERIFIED: see above.');
+  lines.push(
+    `Allocations${report.financialYear ? ` of rounds for ${report.financialYear}` : ''}: ${report.allocations.verified} re-run from their recorded input, ` +
+      `${report.allocations.matched} match, ${report.allocations.mismatched} do not`,
+  );
+  for (const v of report.allocationMismatches) {
+    lines.push(`  MISMATCH round ${v.roundId} allocation ${v.version} (${v.financialYear}, run ${v.runAt} by ${v.runBy})`);
+    for (const d of v.differences) {
+      lines.push(`    ${d.check}: ${d.path || '(bytes)'}: recorded ${show(d.recorded)}, recomputed ${show(d.recomputed)}. ${d.message}`);
+    }
+  }
+  const cp = report.trail.checkpoint;
+  lines.push(
+    `Trail: ${report.trail.streams} chains, ${report.trail.events} events, ${report.trail.broken.length} broken; ` +
+      (report.trail.sealsChecked ? `seals checked${cp ? ` (checkpoint ${cp.version}: ${cp.streams} streams, ${cp.events} events, sealed ${cp.sealedAt})` : ''}` : 'seals NOT checked'),
+  );
+  for (const b of report.trail.broken) {
+    const where = b.streamId ? `${b.streamType} ${b.streamId}${b.seq !== null ? ` at seq ${b.seq}` : ''}${b.eventId ? ` (${b.eventId})` : ''}` : 'the whole trail';
+    lines.push(`  BROKEN ${b.kind}: ${where}: ${b.reason}`);
+  }
+  lines.push(report.ok ? 'Verified: every score, every allocation, every chain and every seal holds.' : 'NOT VERIFIED: see above.');
   return `${lines.join('\n')}\n`;
 }

@@ -2,8 +2,6 @@
 // token the person signed in with, so signing out, revoking the token or deactivating the person
 // ends them; and a double-submit CSRF token for every form.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, getSignedCookie, setCookie, setSignedCookie } from 'hono/cookie';
@@ -11,6 +9,7 @@ import { ConfigError, type Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { apiTokens, users, webSessions } from '../db/schema.js';
 import { actorOf, briefly, forgetTokens, type AuthUser } from '../services/auth.js';
+import { keptSecret } from '../runtime/secrets.js';
 
 export const SESSION_COOKIE = 'cp_session';
 const CSRF_COOKIE = 'cp_csrf';
@@ -22,18 +21,7 @@ export async function resolveSessionSecret(config: Config): Promise<string> {
   if (config.DATABASE_URL) {
     throw new ConfigError(['SESSION_SECRET: required with DATABASE_URL (production); at least 32 random characters, the same for every API process']);
   }
-  const file = path.resolve(config.DATA_DIR, 'session-secret');
-  try {
-    const existing = (await readFile(file, 'utf8')).trim();
-    if (existing.length >= 32) return existing;
-  } catch {
-    // Not made yet.
-  }
-  const secret = randomBytes(32).toString('base64url');
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${secret}\n`, { mode: 0o600 });
-  await chmod(file, 0o600);
-  return secret;
+  return (await keptSecret(config.DATA_DIR, 'session-secret'))!;
 }
 
 /**

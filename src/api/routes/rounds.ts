@@ -5,6 +5,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { financialYearSchema } from '../../domain/bid.js';
 import { AMBITIONS, PLACES } from '../../domain/vocabulary.js';
 import { bidTrail } from '../../services/trail.js';
+import { ALLOCATION_CHECKS, verifyRoundAllocation } from '../../services/allocation-verify.js';
 import { getRound, listRounds, openRound, runRoundAction, whatIf } from '../../services/rounds.js';
 import { analysisRoutes } from './round-analysis.js';
 import { cancelRoundUpdate, confirmAllocationUpdate, overrideAllocationUpdate, ROUND_ACTIONS, runAllocationUpdate, type RoundStatus } from '../../shared.js';
@@ -74,6 +75,58 @@ const whatIfBody = z
     ruleSet: z.object({ id: z.string().min(1), version: z.string().min(1) }).strict().optional().openapi({ description: "Score every bid again with this rule set version, from its stored facts" }),
   })
   .strict();
+
+const allocationParams = roundIdParam.extend({
+  version: z.coerce.number().int().min(1).max(1_000_000).openapi({ param: { name: 'version', in: 'path' }, example: 1 }),
+});
+
+const ALLOCATION_VERDICT_EXAMPLE = {
+  roundId: '2026-27-main-round',
+  version: 1,
+  financialYear: '2026/27',
+  runAt: '2026-11-30T10:00:00.000Z',
+  runBy: 'fiona',
+  confirmedBy: 'fiona',
+  match: false,
+  rederivation: { match: false, recordedBytes: 4811, recomputedBytes: 4809 },
+  differences: [
+    {
+      check: 'rederivation',
+      path: 'result.ranking[2].outcome',
+      recorded: 'funded',
+      recomputed: 'waitlisted',
+      message: 'Running the allocation again on the recorded input does not give the recorded result (recorded: the stored result; recomputed: the re-run)',
+    },
+  ],
+};
+
+const allocationVerdictSchema = z
+  .object({
+    roundId: z.string(),
+    version: z.number().int(),
+    financialYear: z.string(),
+    runAt: z.string(),
+    runBy: z.string(),
+    confirmedBy: z.string().nullable(),
+    match: z.boolean().openapi({ description: 'True when every check holds' }),
+    rederivation: z.object({ match: z.boolean(), recordedBytes: z.number().int(), recomputedBytes: z.number().int() }).openapi({ description: "The recorded input run again: its canonical JSON against the recorded result's, byte for byte" }),
+    differences: z
+      .array(
+        z.object({
+          check: z.enum(ALLOCATION_CHECKS).openapi({
+            description:
+              '`rederivation`: the recorded input allocated again, against the recorded result; `scores`: each bid\'s benefit score in the input against the bid\'s recorded scores; ' +
+              '`trail`: the round\'s allocation.proposed (or rerun) and allocation.confirmed events against the re-derived figures',
+          }),
+          path: z.string().openapi({ example: 'result.ranking[2].outcome' }),
+          recorded: z.unknown().optional(),
+          recomputed: z.unknown().optional(),
+          message: z.string(),
+        }),
+      )
+      .openapi({ description: 'Every check that failed, each with the first field where it differs' }),
+  })
+  .openapi('AllocationVerdict', { description: 'A stored allocation re-derived and checked; nothing is changed', example: ALLOCATION_VERDICT_EXAMPLE });
 
 function roundAction<S extends z.ZodType>(path: string, summary: string, description: string, schema: S) {
   return createRoute({
@@ -195,6 +248,24 @@ export function roundsRouter() {
   );
 
   analysisRoutes(router, roundIdParam);
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/rounds/{roundId}/allocations/{version}/verify',
+      tags: [TAG],
+      summary: 'Re-derive an allocation from its recorded input (finance, admin)',
+      description:
+        "Runs the allocation again on the input recorded with version {version} and compares the result with the recorded one byte for byte (canonical JSON); checks each bid's benefit score in that input against the bid's recorded scores, and the round's trail events that announced and confirmed it. It changes nothing, in any state of the round.",
+      security: bearer,
+      request: { params: allocationParams },
+      responses: { 200: json(allocationVerdictSchema, 'The verdict: match, or every difference found'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { roundId, version } = c.req.valid('param');
+      return c.json(await verifyRoundAllocation(c.get('deps').db, c.get('user'), roundId, version), 200);
+    },
+  );
 
   router.openapi(
     createRoute({

@@ -33,13 +33,45 @@ const filtersQuery = z.object({
   to: z.iso.datetime({ offset: true }).optional(),
 });
 
+const BREAK_KINDS = [
+  'event_changed',
+  'event_deleted',
+  'link_broken',
+  'last_event_deleted',
+  'chain_recomputed',
+  'unsealed_events',
+  'stream_unsealed',
+  'seal_invalid',
+  'stream_deleted',
+  'heads_changed',
+  'checkpoint_missing',
+  'checkpoint_invalid',
+  'seal_key_missing',
+] as const;
+
+const trailBreakSchema = z
+  .object({
+    kind: z.enum(BREAK_KINDS).openapi({ description: 'What was done to the trail, by name' }),
+    streamId: z.string().nullable(),
+    streamType: z.string().nullable(),
+    seq: z.number().int().nullable(),
+    eventId: z.string().nullable(),
+    reason: z.string(),
+  })
+  .openapi('TrailBreak');
+
 const verificationSchema = z
   .object({
     valid: z.boolean(),
     streams: z.number().int(),
     events: z.number().int(),
-    firstBroken: z.object({ streamId: z.string(), streamType: z.string(), seq: z.number().int(), eventId: z.string().nullable(), reason: z.string() }).nullable(),
-    broken: z.array(z.object({ streamId: z.string(), streamType: z.string(), seq: z.number().int(), eventId: z.string().nullable(), reason: z.string() })),
+    sealsChecked: z.boolean(),
+    checkpoint: z
+      .object({ version: z.number().int(), streams: z.number().int(), events: z.number().int(), digest: z.string(), seal: z.string(), sealedAt: z.string() })
+      .nullable()
+      .openapi({ description: 'The sealed checkpoint over every stream head, as stored: keep a copy outside the database to compare later' }),
+    firstBroken: trailBreakSchema.nullable(),
+    broken: z.array(trailBreakSchema),
   })
   .openapi('TrailVerification');
 
@@ -83,7 +115,7 @@ export function trailRouter() {
     async (c) => {
       const { reference } = c.req.valid('param');
       await getVisibleBid(c.get('deps'), c.get('user'), reference);
-      return c.json(await verifyTrail(c.get('deps').db, reference), 200);
+      return c.json(await verifyTrail(c.get('deps').db, c.get('deps').config.TRAIL_SEAL_KEY, reference), 200);
     },
   );
 
@@ -159,14 +191,15 @@ export function trailRouter() {
       method: 'get',
       path: '/trail/verify',
       tags: [TAG],
-      summary: 'Verify every hash chain (finance)',
-      description: 'Recomputes every event\'s hash, bid and meeting streams alike, and reports the first broken link.',
+      summary: 'Verify every hash chain and seal (finance)',
+      description:
+        "Recomputes every event's hash, bid, meeting and round streams alike; checks each stream's end against its head sealed with the trail key, and the heads against the sealed checkpoint; reports every break by kind (event_changed, event_deleted, last_event_deleted, stream_deleted, chain_recomputed, ...).",
       security: bearer,
       responses: { 200: json(verificationSchema, 'The verdict'), ...errorResponses(401, 403) },
     }),
     async (c) => {
       needFinance(c.get('user'));
-      return c.json(await verifyTrail(c.get('deps').db), 200);
+      return c.json(await verifyTrail(c.get('deps').db, c.get('deps').config.TRAIL_SEAL_KEY), 200);
     },
   );
 

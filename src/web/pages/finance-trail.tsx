@@ -113,7 +113,7 @@ export function registerTrailPages(web: WebApp): void {
 
   web.get('/app/trail/verify', async (c) => {
     needFinance(signedIn(c));
-    const verdict = await verifyTrail(c.get('deps').db);
+    const verdict = await verifyTrail(c.get('deps').db, c.get('deps').config.TRAIL_SEAL_KEY);
     const title = verdict.valid ? 'The decision trail is intact' : 'The decision trail has been altered';
     return render(c, { title, current: '/app/trail', beforeContent: <BackLink href="/app/trail" text="Back to the decision trail" /> }, <Verdict verdict={verdict} title={title} />);
   });
@@ -302,17 +302,18 @@ const keyWords = (key: string) => {
 const Verdict: FC<{ verdict: TrailVerification; title: string }> = ({ verdict, title }) => (
   <>
     <h1>{title}</h1>
-    <p>Every event's hash was worked out again from its content and the event before it, for every bid, CCP Assembly meeting and funding round.</p>
+    <p>Every event's hash was worked out again from its content and the event before it, for every bid, CCP Assembly meeting and funding round, and each chain's end and the set of all chains were checked against their seals, made with a key the database does not hold.</p>
     <SummaryList
       rows={[
-        { key: 'Result', value: verdict.valid ? <Tag colour="green">Intact: every chain holds</Tag> : <Tag colour="red">Altered: {verdict.broken.length} broken chains</Tag> },
+        { key: 'Result', value: verdict.valid ? <Tag colour="green">Intact: every chain holds</Tag> : <Tag colour="red">Altered: {verdict.broken.length} breaks</Tag> },
         { key: 'Checked', value: dateTime(new Date()) },
         { key: 'Chains checked', value: `${verdict.streams} (one per bid, meeting and round)` },
         { key: 'Events checked', value: String(verdict.events) },
+        { key: 'Seals checked', value: verdict.sealsChecked ? `Yes${verdict.checkpoint ? `: checkpoint ${verdict.checkpoint.version}, sealed ${dateTime(new Date(verdict.checkpoint.sealedAt))}` : ''}` : 'No: the service has no seal key' },
         {
           key: 'First broken link',
           value: verdict.firstBroken
-            ? `${verdict.firstBroken.streamType} ${verdict.firstBroken.streamId}, event ${verdict.firstBroken.seq}: ${verdict.firstBroken.reason}`
+            ? `${verdict.firstBroken.kind}: ${verdict.firstBroken.streamId ? `${verdict.firstBroken.streamType} ${verdict.firstBroken.streamId}, event ${verdict.firstBroken.seq ?? '-'}` : 'the whole trail'}: ${verdict.firstBroken.reason}`
             : 'None',
         },
       ]}
@@ -323,10 +324,10 @@ const Verdict: FC<{ verdict: TrailVerification; title: string }> = ({ verdict, t
           <p>The database refuses edits and deletions of the trail, so this was done around it. Tell the ICB's information governance lead, and keep this page's figures.</p>
         </WarningCallout>
         <Table
-          caption="Broken chains"
-          head={['Kind', 'Bid, meeting or round', 'Event number', 'Event id', 'What is wrong']}
-          numeric={[2]}
-          rows={verdict.broken.map((b) => [b.streamType, b.streamId, b.seq, <span class="cp-break">{b.eventId ?? 'missing'}</span>, b.reason])}
+          caption="Breaks"
+          head={['Break', 'Stream', 'Bid, meeting or round', 'Event number', 'Event id', 'What is wrong']}
+          numeric={[3]}
+          rows={verdict.broken.map((b) => [b.kind, b.streamType ?? 'all', b.streamId ?? 'all', b.seq ?? '-', <span class="cp-break">{b.eventId ?? 'missing'}</span>, b.reason])}
         />
       </>
     ) : null}
