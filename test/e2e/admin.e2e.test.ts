@@ -1,23 +1,16 @@
 // The admin's own pages in a real browser: a person added, a token issued and shown once, that
 // token signing them in; the rule sets and the configuration in force.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BidStatus } from '../../src/shared.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
-import { smallBid, submit, waitForBid } from '../helpers/lifecycle.js';
 import { click, group } from './drive.js';
 import { expectAccessible, message, screenshot, signedInPage, startWeb, type Web } from './harness.js';
 
 let ctx: TestContext;
 let web: Web;
-let reference = '';
-let evaluator = '';
 
 beforeAll(async () => {
   ctx = await createTestContext();
   web = await startWeb(ctx);
-  reference = await submit(ctx, smallBid());
-  const status = await waitForBid(ctx, reference, (s: BidStatus) => s.state === 'HUB_REVIEW' && !!s.review?.reviews.length, 'hub review');
-  evaluator = status.review!.reviews[0]!.evaluator.id;
 }, 180_000);
 
 afterAll(async () => {
