@@ -91,12 +91,39 @@ export async function roundSensitivity(deps: ServiceDeps, user: Actor, roundId: 
   }
 }
 
+type RoundAnalysis = {
+  explain: Awaited<ReturnType<typeof roundWhatItWouldTake>>;
+  optimum: Awaited<ReturnType<typeof roundOptimum>>;
+  sensitivity: Awaited<ReturnType<typeof roundSensitivity>>;
+};
+
+/**
+ * A stored proposal's input never changes, so neither does its analysis: kept per round and
+ * version (a new proposal is a new version), so the round page computes the optimum and the
+ * rest once per proposal rather than on every view. The newest few are kept, in this process.
+ */
+const analyses = new Map<string, Promise<RoundAnalysis>>();
+const KEPT_ANALYSES = 32;
+
 /** All three for the round page; the sensitivity with a modest sample so the page stays quick. */
-export async function roundAnalysis(deps: ServiceDeps, user: Actor, roundId: string) {
-  const [explain, optimum, robust] = await Promise.all([
-    roundWhatItWouldTake(deps, user, roundId),
-    roundOptimum(deps, user, roundId),
-    roundSensitivity(deps, user, roundId, { spreadPercent: 10, samples: 500 }),
-  ]);
-  return { explain, optimum, sensitivity: robust };
+export async function roundAnalysis(deps: ServiceDeps, user: Actor, roundId: string): Promise<RoundAnalysis> {
+  const { basis } = await analysisInput(deps, user, roundId, 'see the analysis of the allocation');
+  const compute = async (): Promise<RoundAnalysis> => {
+    const [explain, optimum, robust] = await Promise.all([
+      roundWhatItWouldTake(deps, user, roundId),
+      roundOptimum(deps, user, roundId),
+      roundSensitivity(deps, user, roundId, { spreadPercent: 10, samples: 500 }),
+    ]);
+    return { explain, optimum, sensitivity: robust };
+  };
+  if (basis.version === null) return compute();
+  const key = `${roundId}@${basis.version}`;
+  let found = analyses.get(key);
+  if (!found) {
+    found = compute();
+    analyses.set(key, found);
+    found.catch(() => analyses.delete(key));
+    while (analyses.size > KEPT_ANALYSES) analyses.delete(analyses.keys().next().value!);
+  }
+  return found;
 }
