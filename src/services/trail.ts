@@ -68,7 +68,7 @@ const bidColumns = {
 const FEW_BIDS = 200;
 
 /**
- * With two or more of the bid's own attributes asked for, the bids that match, when they are few:
+ * With four or more of the bid's own attributes asked for, the bids that match, when they are few:
  * then their events are read by bid (trail_search_stream_idx), where intersecting each filter's
  * index over every event would read hundreds of thousands of entries to find a few hundred. The
  * bids are found with the same attributes trail_search_row keeps; the event query still applies
@@ -83,7 +83,7 @@ async function fewMatchingBids(db: Db, f: TrailFilters): Promise<string[] | null
   if (f.state) on.push(sql`b.state = ${f.state}`);
   if (f.minPence !== undefined) on.push(sql`b.total_pence >= ${f.minPence}`);
   if (f.maxPence !== undefined) on.push(sql`b.total_pence <= ${f.maxPence}`);
-  if (on.length < 2 || f.reference) return null;
+  if (on.length < 4 || f.reference) return null;
   const rows = await db.execute<{ reference: string }>(sql`select b.reference from bids b where ${sql.join(on, sql` and `)} limit ${FEW_BIDS + 1}`);
   const references = rowsOf<{ reference: string }>(rows).map((r) => r.reference);
   return references.length > FEW_BIDS ? null : references;
