@@ -266,6 +266,7 @@ describe('bids, review and the Assembly', () => {
     const overridden = await ok('claire.dawson', 'POST', '/rounds/happy-round/override', { version: 1, reference: funded, direction: 'waitlist', reason: 'Deferred to the spring round' });
     expect(overridden.overrides[0]).toMatchObject({ reference: funded, direction: 'waitlist' });
     expect(await ok('claire.dawson', 'POST', '/rounds/happy-round/confirm', { version: 1 })).toMatchObject({ state: 'CONFIRMED' });
+    expect(await ok('claire.dawson', 'POST', '/rounds/happy-round/allocations/1/verify')).toMatchObject({ roundId: 'happy-round', version: 1, match: true });
     expect((await ok('claire.dawson', 'GET', '/rounds/happy-round/publication')).confirmed.version).toBe(1);
     expect((await call('claire.dawson', 'GET', '/rounds/happy-round/publication.csv')).body).toMatch(/^round,financial_year,/);
     const meetingId = `${ctx.config.REFERENCE_PREFIX.toLowerCase()}-assembly`;
