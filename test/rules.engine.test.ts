@@ -4,7 +4,10 @@ import fc from 'fast-check';
 import type * as jsonRulesEngine from 'json-rules-engine';
 import { Engine } from 'json-rules-engine';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { canonicalScore, deriveFacts, loadRuleSet, parseRuleSet, scoreFacts, type ScoringFacts } from '../src/rules/engine.js';
+import { canonicalScore, deriveFacts, loadRuleSet, parseRuleSet, scoreFacts, type LoadedRuleSet, type ScoringFacts } from '../src/rules/engine.js';
+
+/** These are json-rules-engine's engines, as every re-derivation runs them (scoring's compiled evaluator: rules.compiled.test.ts). */
+const score = (ruleSet: LoadedRuleSet, facts: ScoringFacts) => scoreFacts(ruleSet, facts, { evaluator: 'json-rules-engine' });
 import { validBid } from './helpers/fixtures.js';
 
 // Counts the engines the scoring builds, and can make a run throw, without changing what they do.
@@ -59,7 +62,7 @@ const factsArb: fc.Arbitrary<ScoringFacts> = fc
 /** The bytes of scoring the facts alone, one at a time. */
 async function alone(facts: ScoringFacts[]): Promise<string[]> {
   const out: string[] = [];
-  for (const f of facts) out.push(canonicalScore(await scoreFacts(ruleSet, f)));
+  for (const f of facts) out.push(canonicalScore(await score(ruleSet, f)));
   return out;
 }
 
@@ -95,9 +98,9 @@ describe('scoring with engines built once', () => {
     const [first, second] = fc.sample(factsArb, { seed: 7, numRuns: 2 }) as [ScoringFacts, ScoringFacts];
     const expected = await alone([first, second]);
     for (let gap = 0; gap < 80; gap++) {
-      const a = scoreFacts(ruleSet, first);
+      const a = score(ruleSet, first);
       await microtasks(gap);
-      const results = await Promise.all([a, scoreFacts(ruleSet, second)]);
+      const results = await Promise.all([a, score(ruleSet, second)]);
       expect(results.map(canonicalScore)).toEqual(expected);
     }
   });
@@ -105,7 +108,7 @@ describe('scoring with engines built once', () => {
   it('gives the same bytes for many bids scored at once as for each scored alone', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(factsArb, { minLength: 2, maxLength: 30 }), async (facts) => {
-        const together = await Promise.all(facts.map((f) => scoreFacts(ruleSet, f)));
+        const together = await Promise.all(facts.map((f) => score(ruleSet, f)));
         expect(together.map(canonicalScore)).toEqual(await alone(facts));
       }),
       { numRuns: 40 },
@@ -115,7 +118,7 @@ describe('scoring with engines built once', () => {
   it('builds an engine once for a rule set and reuses it for bid after bid', async () => {
     const fresh = parseRuleSet(JSON.parse(JSON.stringify(ruleSet.definition)));
     const before = built.count;
-    for (const f of fc.sample(factsArb, { seed: 3, numRuns: 25 })) await scoreFacts(fresh, f);
+    for (const f of fc.sample(factsArb, { seed: 3, numRuns: 25 })) await score(fresh, f);
     expect(built.count - before).toBe(1);
   });
 
@@ -123,16 +126,16 @@ describe('scoring with engines built once', () => {
     const fresh = parseRuleSet(JSON.parse(JSON.stringify(ruleSet.definition)));
     const facts = fc.sample(factsArb, { seed: 5, numRuns: 6 });
     const before = built.count;
-    await Promise.all(facts.map((f) => scoreFacts(fresh, f)));
+    await Promise.all(facts.map((f) => score(fresh, f)));
     expect(built.count - before).toBe(6);
-    await Promise.all(facts.map((f) => scoreFacts(fresh, f)));
+    await Promise.all(facts.map((f) => score(fresh, f)));
     expect(built.count - before).toBe(6);
   });
 
   it('never reuses an engine across rule sets, even versions with the same rules', async () => {
     const draft = loadRuleSet(ID, '1.1.0');
     const facts = deriveFacts(bid, { evidenceQuality: 4, deliverability: 3.5, qualityAndSafety: 4 }, SCORED_ON);
-    const [a, b] = [await scoreFacts(ruleSet, facts), await scoreFacts(draft, facts)];
+    const [a, b] = [await score(ruleSet, facts), await score(draft, facts)];
     expect(a.ruleSet.version).toBe('1.0.0');
     expect(b.ruleSet.version).toBe('1.1.0');
     // 1.1.0 weighs inequalities at 25 and deliverability at 5: the same rules, another score.
@@ -144,11 +147,11 @@ describe('scoring with engines built once', () => {
     const loose = { identity: ruleSet.identity, definition: structuredClone(ruleSet.definition) };
     const facts = deriveFacts(bid, { evidenceQuality: 4, deliverability: 3.5, qualityAndSafety: 4 }, SCORED_ON);
     const before = built.count;
-    const first = await scoreFacts(loose, facts);
+    const first = await score(loose, facts);
     // A rule's points changed in place: a kept engine would still give the old ones.
     const rule = loose.definition.rules.find((r) => r.name === 'health_gain.evidence_level.nice_guidance')!;
     (rule.event.params as { points: number }).points = 1;
-    const second = await scoreFacts(loose, facts);
+    const second = await score(loose, facts);
     expect(built.count - before).toBe(2);
     expect(second.criteria[0]!.score).toBe(first.criteria[0]!.score! - 1.5);
   });
@@ -156,11 +159,11 @@ describe('scoring with engines built once', () => {
   it('drops an engine whose run failed, and scores the next bid with a new one', async () => {
     const fresh = parseRuleSet(JSON.parse(JSON.stringify(ruleSet.definition)));
     const facts = deriveFacts(bid, { evidenceQuality: 4, deliverability: 3.5, qualityAndSafety: 4 }, SCORED_ON);
-    const expected = canonicalScore(await scoreFacts(fresh, facts));
+    const expected = canonicalScore(await score(fresh, facts));
     const before = built.count;
     built.failNextRun = true;
-    await expect(scoreFacts(fresh, facts)).rejects.toThrow('the engine failed');
-    expect(canonicalScore(await scoreFacts(fresh, facts))).toBe(expected);
+    await expect(score(fresh, facts)).rejects.toThrow('the engine failed');
+    expect(canonicalScore(await score(fresh, facts))).toBe(expected);
     expect(built.count - before).toBe(1);
   });
 });
@@ -172,12 +175,12 @@ describe('facts validated once', () => {
     expect(() => {
       (facts as { core20Percent: number }).core20Percent = 101;
     }).toThrow(TypeError);
-    expect((await scoreFacts(ruleSet, facts)).facts).toBe(facts);
+    expect((await score(ruleSet, facts)).facts).toBe(facts);
   });
 
   it('still validates a copy, however it was made', async () => {
     const facts = deriveFacts(bid, { evidenceQuality: 4, deliverability: 3.5, qualityAndSafety: 4 }, SCORED_ON);
-    await expect(scoreFacts(ruleSet, { ...facts, core20Percent: 101 })).rejects.toThrow(/scoring facts are invalid: core20Percent/);
-    await expect(scoreFacts(ruleSet, JSON.parse(JSON.stringify({ ...facts, riskScore: 0 })) as ScoringFacts)).rejects.toThrow(/riskScore/);
+    await expect(score(ruleSet, { ...facts, core20Percent: 101 })).rejects.toThrow(/scoring facts are invalid: core20Percent/);
+    await expect(score(ruleSet, JSON.parse(JSON.stringify({ ...facts, riskScore: 0 })) as ScoringFacts)).rejects.toThrow(/riskScore/);
   });
 });
