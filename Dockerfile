@@ -5,6 +5,7 @@
 #   docker run … clinical-prioritisation node --max-old-space-size=192 dist/worker.js
 #   docker run … clinical-prioritisation node dist/scripts/create-admin.js --id … --name … --email …
 #   docker run … clinical-prioritisation node dist/scripts/demo-tokens.js [user]
+#   docker run … clinical-prioritisation node dist/scripts/verify.js                    (npm run verify)
 # Read against the official Node.js image's docs/BestPractices.md (nodejs/docker-node): node is
 # not meant to be PID 1, so tini is; CMD runs node itself, not npm, so signals reach it; the
 # image's `node` user (uid 1000) runs it; NODE_ENV=production.
