@@ -93,10 +93,11 @@ describe('with ALLOCATION_SECOND_CONFIRMER=true, on the real worker', () => {
       details: { rule: 'four_eyes' },
       message: expect.stringContaining('Claire Dawson ran allocation version 1, so may not confirm it: another finance person confirms it'),
     });
-    expect((await call(ctx, 'claire.dawson', 'GET', `/rounds/${roundId}`)).body.state).toBe('PROPOSED');
+    expect((await call(ctx, 'claire.dawson', 'GET', `/rounds/${roundId}`)).body.round.state).toBe('PROPOSED');
 
     const confirmed = await call(ctx, 'owen.hughes', 'POST', `/rounds/${roundId}/confirm`, { version: 1 });
     expect(confirmed).toMatchObject({ status: 200, body: { state: 'CONFIRMED' } });
+    expect((await call(ctx, 'claire.dawson', 'GET', `/rounds/${roundId}`)).body.allocation).toMatchObject({ version: 1, confirmedBy: 'owen.hughes' });
     const trail = (await call(ctx, 'owen.hughes', 'GET', `/rounds/${roundId}/trail`)).body.events as { action: string; actorId: string }[];
     expect(trail.filter((e) => e.action.startsWith('allocation.')).map((e) => [e.action, e.actorId])).toEqual([
       ['allocation.proposed', 'claire.dawson'],
