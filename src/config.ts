@@ -181,6 +181,8 @@ export const envSchema = z.object({
     .default('finance')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(z.enum(ROLES)).min(1, 'must name at least one role')),
+  /** Four eyes on allocations: whoever ran the standing allocation version may not confirm it; another finance person must. */
+  ALLOCATION_SECOND_CONFIRMER: bool.default(false),
   /** A bank holiday England's calendar does not know yet, as YYYY-MM-DD, comma separated. */
   EXTRA_BANK_HOLIDAYS: z
     .string()

@@ -105,6 +105,8 @@ export interface PolicySnapshot {
   historyLimit: number;
   /** Who may override a round's allocation; absent in rounds opened before overrides: finance. */
   overrideRoles?: Role[];
+  /** ALLOCATION_SECOND_CONFIRMER when the round opened: whoever ran an allocation version may not confirm it. Absent: off. */
+  allocationSecondConfirmer?: true;
 }
 
 export interface Deadline {

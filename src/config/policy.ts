@@ -47,5 +47,6 @@ export function lifecyclePolicy(config: Config): LifecyclePolicy {
     activityTimeoutMs: config.ACTIVITY_TIMEOUT.kind === 'elapsed' ? config.ACTIVITY_TIMEOUT.ms : 60_000,
     historyLimit: config.WORKFLOW_HISTORY_LIMIT,
     overrideRoles: config.OVERRIDE_ROLES,
+    ...(config.ALLOCATION_SECOND_CONFIRMER && { allocationSecondConfirmer: true }),
   };
 }

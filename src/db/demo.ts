@@ -39,6 +39,7 @@ export const DEMO_USERS: DemoUser[] = [
   { id: 'omar.farouk', name: 'Omar Farouk', organisation: 'VCSE', roles: ['assembly_member'], profession: 'other', description: 'Assembly member, VCSE sector' },
 
   { id: 'claire.dawson', name: 'Claire Dawson', organisation: 'NWICB', roles: ['finance'], profession: null, description: 'ICB finance' },
+  { id: 'owen.hughes', name: 'Owen Hughes', organisation: 'NWICB', roles: ['finance'], profession: null, description: 'ICB finance (confirms allocations Claire ran, under ALLOCATION_SECOND_CONFIRMER)' },
   { id: 'ian.thompson', name: 'Ian Thompson', organisation: 'NWICB', roles: ['admin'], profession: null, description: 'ICB programme management office (admin)' },
 ];
 

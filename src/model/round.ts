@@ -15,7 +15,7 @@ import {
   type SubEnvelopeInput,
 } from '../shared.js';
 import type { Role } from '../domain/vocabulary.js';
-import { allowedActions, check, forbidden, invalid, wrongState, type ActionRule, type ActionTable, type Refusal } from './actions.js';
+import { allowedActions, check, forbidden, invalid, wrongState, type ActionRule, type ActionTable, type Asker, type Refusal } from './actions.js';
 import { SYSTEM, person, step, type Effect, type PendingEvent, type Step } from './step.js';
 
 export interface RoundModel {
@@ -63,6 +63,22 @@ const blank = (s: string | undefined | null) => !s?.trim();
 
 /** Who may override: the round's policy (OVERRIDE_ROLES when it opened), or finance for older rounds. */
 export const overrideRolesOf = (m: Pick<RoundModel, 'policy'>): readonly Role[] => m.policy.overrideRoles ?? ['finance'];
+/**
+ * Four eyes on allocations (ALLOCATION_SECOND_CONFIRMER when the round opened): the person who ran
+ * the standing version may not confirm it; another finance person does. A version the service ran
+ * (the closing date, a withdrawal) has no person behind it, so any finance person may confirm it.
+ */
+export function secondConfirmer(m: RoundModel, who: Asker): Refusal | null {
+  if (!m.policy.allocationSecondConfirmer || who.kind !== 'person' || !m.proposal) return null;
+  const version = m.proposal.version;
+  const run = m.history.find((h) => h.version === version);
+  if (run?.runBy !== who.actor.id) return null;
+  return forbidden(
+    `${who.actor.name} ran allocation version ${version}, so may not confirm it: another finance person confirms it (four eyes, ALLOCATION_SECOND_CONFIRMER)`,
+    'four_eyes',
+  );
+}
+
 const STAFF: readonly Role[] = ['evaluator', 'hub_lead', 'assembly_member', 'assembly_chair', 'finance', 'admin'];
 
 const rules: { [A in RoundAction]: Rule<A> } = {
@@ -80,8 +96,10 @@ const rules: { [A in RoundAction]: Rule<A> } = {
     roles: ['finance'],
     states: ['PROPOSED'],
     inState: 'be confirmed',
-    guard: (m, _who, args): Refusal | null => {
+    guard: (m, who, args): Refusal | null => {
       if (m.queue.length > 0) return wrongState('The allocation is being run again; review the new proposal first');
+      const ownRun = secondConfirmer(m, who);
+      if (ownRun) return ownRun;
       if (args && args.version !== m.proposal?.version) {
         return invalid(`The allocation now stands at version ${m.proposal?.version ?? 0}, not ${args.version}: review it, then confirm that version`, 'version');
       }

@@ -202,7 +202,7 @@ export function roundsRouter() {
   );
 
   router.openapi(
-    roundAction('confirm', 'Confirm the allocation (finance)', 'Turns the proposal you reviewed (by its version) into commitments: its bids become FUNDED or WAITLISTED, on the trail.', z.object({ version: z.number().int().min(1) }).strict()),
+    roundAction('confirm', 'Confirm the allocation (finance)', 'Turns the proposal you reviewed (by its version) into commitments: its bids become FUNDED or WAITLISTED, on the trail. With ALLOCATION_SECOND_CONFIRMER=true the person who ran that version may not confirm it (403, rule four_eyes): another finance person does.', z.object({ version: z.number().int().min(1) }).strict()),
     async (c) => c.json(statusOf(await runRoundAction(c.get('deps'), c.req.valid('param').roundId, confirmAllocationUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
   );
 
