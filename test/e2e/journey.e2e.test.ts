@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src/db/demo.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { QUORATE } from '../helpers/lifecycle.js';
-import { click, dayFromNow, fillDate, formWith, press, recordAttendance, referenceOf, reloadUntil, row, writeBid } from './drive.js';
+import { click, dayFromNow, fillDate, group, press, recordAttendance, referenceOf, reloadUntil, row, writeBid } from './drive.js';
 import { expectAccessible, message, screenshot, signedInPage, startWeb, type Web } from './harness.js';
 
 let ctx: TestContext;
@@ -54,22 +54,17 @@ describe('one bid from the form to the decision trail, every person in the brows
     await evaluator.goto(`${web.url}/app/reviews`);
     await evaluator.getByRole('row').filter({ hasText: reference }).getByRole('link', { name: `Review ${reference}` }).click();
     await evaluator.waitForURL(`${web.url}/app/bids/${reference}/review`);
+    // One form: every step, rating and the recommendation, submitted once.
     for (const step of ['evaluation design', 'outcome measures', 'data availability']) {
-      const form = formWith(evaluator, `Save ${step}`);
-      await form.getByLabel('Adequate', { exact: true }).check();
-      await form.getByLabel(`Comments on ${step}`).fill('Clear and proportionate');
-      await click(evaluator, `Save ${step}`);
-      expect(await message(evaluator)).toContain('recorded');
+      await group(evaluator, new RegExp(`Your assessment of ${step}`)).getByLabel('Adequate', { exact: true }).check();
+      await evaluator.getByLabel(`Comments on ${step}`).fill('Clear and proportionate');
     }
     for (const criterion of ['evidence quality', 'deliverability', 'quality and safety']) {
-      const form = formWith(evaluator, `Save ${criterion} rating`);
-      await form.getByLabel('4', { exact: true }).check();
-      await form.getByLabel(`Rationale for the ${criterion} rating`).fill('Well evidenced locally');
-      await click(evaluator, `Save ${criterion} rating`);
-      expect(await message(evaluator)).toContain('rating recorded');
+      await group(evaluator, new RegExp(`Rating for ${criterion}`)).getByLabel('4', { exact: true }).check();
+      await evaluator.getByLabel(`Rationale for the ${criterion} rating`).fill('Well evidenced locally');
     }
     await evaluator.getByLabel('Ready for scoring').check();
-    await click(evaluator, 'Complete your review');
+    await click(evaluator, 'Submit your review');
     expect(await message(evaluator)).toContain(`Review of ${reference} completed`);
 
     // The rules score it by themselves; the programme team sees the score and its band.
