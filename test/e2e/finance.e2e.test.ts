@@ -136,6 +136,27 @@ describe("finance's and the admin's pages", () => {
     expect(svg).toContain('cp-chart__cut-line');
     expect(await chart.locator('text', { hasText: 'Cut line: the first bid that did not fit' }).count()).toBe(1);
     expect(await chart.locator('desc').textContent()).toContain(`The cut line falls at rank 3, ${refs.c}, the first bid that did not fit: £20,000 was left in the envelope.`);
+    // An axis of money with labelled ticks from £0, and each outcome told apart by pattern as well
+    // as colour, in the bars and in the legend alike (the computed fill, so no style hides it).
+    const ticks = await chart.locator('.cp-chart__axis .cp-chart__tick text').allTextContents();
+    expect(ticks[0]).toBe('£0');
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    ticks.forEach((tick) => expect(tick).toMatch(/^£\d+(\.\d+)?[km]?$/));
+    expect(await chart.locator('.cp-chart__axis text', { hasText: 'Money taken, bid after bid in rank order' }).count()).toBe(1);
+    const looks = await chart.locator('.cp-chart__bar').evaluateAll((bars) =>
+      bars.map((bar) => {
+        const style = (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string; strokeDasharray: string } }).getComputedStyle(bar);
+        return { kind: bar.getAttribute('class'), legend: !!bar.closest('.cp-chart__legend'), fill: style.fill, dashed: style.strokeDasharray };
+      }),
+    );
+    const look = (kind: string, legend: boolean) => looks.find((l) => l.kind!.includes(`--${kind}`) && l.legend === legend);
+    for (const legend of [true, false]) {
+      expect(look('funded', legend)?.fill, `funded ${legend ? 'swatch' : 'bar'}`).toMatch(/^rgb/);
+      expect(look('waitlisted', legend)?.fill, `waitlisted ${legend ? 'swatch' : 'bar'}`).toMatch(/url\("?#.+-waitlisted"?\)/);
+      expect(look('waitlisted', legend)?.dashed).not.toBe('none');
+    }
+    expect(look('must-fund', true)?.fill).toMatch(/url\("?#.+-must-fund"?\)/);
+    for (const kind of ['must-fund', 'waitlisted']) expect(await chart.locator(`pattern[id$="-${kind}"]`).count(), kind).toBe(1);
 
     const rows = await tableRows(finance, 'Bids in rank order');
     expect(rows).toHaveLength(4);

@@ -22,6 +22,8 @@ const BAR = 20;
 const CUT_GAP = 32;
 /** A round of hundreds of bids would draw a poster; the table below lists every one. */
 const MAX_ROWS = 40;
+/** Room under the bars for the money axis: its ticks, their labels and the axis's title. */
+const AXIS_HEIGHT = 56;
 
 /** The money this round could spend: the envelope less what earlier rounds committed in its year. */
 export function moneyAvailable(result: AllocationResult): number {
@@ -29,15 +31,81 @@ export function moneyAvailable(result: AllocationResult): number {
   return overall ? overall.envelopePence - overall.committedBeforePence : 0;
 }
 
-const Label: FC<PropsWithChildren<{ x: number; y: number; anchor?: 'start' | 'end'; strong?: boolean }>> = ({ x, y, anchor, strong, children }) => (
+const Label: FC<PropsWithChildren<{ x: number; y: number; anchor?: 'start' | 'middle' | 'end'; strong?: boolean }>> = ({ x, y, anchor, strong, children }) => (
   <text class={`cp-chart__label${strong ? ' cp-chart__label--strong' : ''}`} x={x} y={y} text-anchor={anchor}>
     {children}
   </text>
 );
 
 /** Must-fund bids are always funded, so the word says both. */
-const outcomeWords = (bid: RankedBid) => (bid.outcome === 'waitlisted' ? 'waitlisted' : bid.mustFund ? 'must-fund' : 'funded');
-const barClass = (bid: RankedBid) => `cp-chart__bar--${bid.outcome === 'waitlisted' ? 'waitlisted' : bid.mustFund ? 'must-fund' : 'funded'}`;
+type Kind = 'funded' | 'must-fund' | 'waitlisted';
+const kindOf = (bid: RankedBid): Kind => (bid.outcome === 'waitlisted' ? 'waitlisted' : bid.mustFund ? 'must-fund' : 'funded');
+
+/**
+ * A bar's look, told apart by pattern as well as colour: funded solid, must-fund striped with a
+ * solid edge, waitlisted dotted with a dashed edge; so a grey-scale print or a reader who cannot
+ * tell the blues apart still sees which is which (WCAG 1.4.1).
+ */
+const Bar: FC<{ kind: Kind; id: string; x: number; y: number; width: number; height: number }> = ({ kind, id, ...box }) => (
+  <rect class={`cp-chart__bar cp-chart__bar--${kind}`} fill={kind === 'funded' ? undefined : `url(#${id}-${kind})`} {...box} />
+);
+
+/** The patterns the bars and the legend share: diagonal stripes for must-fund, dots for waitlisted. */
+const Patterns: FC<{ id: string }> = ({ id }) => (
+  <defs>
+    <pattern id={`${id}-must-fund`} class="cp-chart__pattern" width={8} height={8} patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+      <rect class="cp-chart__pattern-ground" width={8} height={8} />
+      <rect class="cp-chart__pattern-stripe" width={4} height={8} />
+    </pattern>
+    <pattern id={`${id}-waitlisted`} class="cp-chart__pattern" width={6} height={6} patternUnits="userSpaceOnUse">
+      <rect class="cp-chart__pattern-ground" width={6} height={6} />
+      <circle class="cp-chart__pattern-dot" cx={3} cy={3} r={1.4} />
+    </pattern>
+  </defs>
+);
+
+/** A round step for the axis: about four intervals of 1, 2, 2.5 or 5 times a power of ten. */
+export function axisStep(scale: number): number {
+  const raw = Math.max(scale, 1) / 4;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
+  return Math.max(1, Math.round(step));
+}
+
+/** A tick's words, short enough to sit under the bars: £0, £50k, £1.5m. */
+export function tickLabel(pence: number): string {
+  const pounds = pence / 100;
+  const short = (n: number) => String(Math.round(n * 100) / 100);
+  if (pounds >= 1_000_000) return `£${short(pounds / 1_000_000)}m`;
+  if (pounds >= 1_000) return `£${short(pounds / 1_000)}k`;
+  return `£${short(pounds)}`;
+}
+
+/** The money axis under the bars: a line, a tick and a label at each round step, with its title. */
+const Axis: FC<{ scale: number; x: (pence: number) => number; top: number; bottom: number }> = ({ scale, x, top, bottom }) => {
+  const step = axisStep(scale);
+  const ticks: number[] = [];
+  for (let v = 0; v <= scale + 0.5; v += step) ticks.push(v);
+  return (
+    <g class="cp-chart__axis">
+      {ticks.map((v) => (
+        <line class="cp-chart__grid" x1={x(v)} y1={top} x2={x(v)} y2={bottom} />
+      ))}
+      <line class="cp-chart__axis-line" x1={x(0)} y1={bottom} x2={x(scale)} y2={bottom} />
+      {ticks.map((v, i) => (
+        <g class="cp-chart__tick">
+          <line class="cp-chart__axis-line" x1={x(v)} y1={bottom} x2={x(v)} y2={bottom + 6} />
+          <Label x={x(v)} y={bottom + 22} anchor={i === 0 ? 'start' : x(v) > x(scale) - 20 ? 'end' : 'middle'}>
+            {tickLabel(v)}
+          </Label>
+        </g>
+      ))}
+      <Label x={PLOT_X} y={bottom + 44}>
+        Money taken, bid after bid in rank order
+      </Label>
+    </g>
+  );
+};
 
 /** Where the cut line's bid ran short: the overall envelope, or one of the sub-envelopes it draws on. */
 function shortOf(result: AllocationResult): string {
@@ -75,16 +143,20 @@ export const AllocationChart: FC<{ result: AllocationResult; id: string }> = ({ 
   const x = (pence: number) => PLOT_X + (Math.max(0, pence) / scale) * PLOT_WIDTH;
   const cutIndex = result.cutLine ? rows.findIndex((r) => r.reference === result.cutLine!.reference) : -1;
   const rowTop = (i: number) => TOP + i * ROW + (cutIndex >= 0 && i >= cutIndex ? CUT_GAP : 0);
-  const height = rowTop(rows.length) + 10;
+  const axisY = rowTop(rows.length) + 4;
+  const height = axisY + AXIS_HEIGHT;
   const availableX = x(available);
   const cutY = cutIndex >= 0 ? rowTop(cutIndex) - 8 : 0;
 
   return (
+    <div class="cp-chart-region" role="region" tabindex={0} aria-label="Allocation chart">
     <svg class="cp-chart" viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-labelledby={`${id}-title ${id}-desc`} focusable="false" xmlns="http://www.w3.org/2000/svg">
       <title id={`${id}-title`}>Allocation chart: bids in rank order against the money available, with the cut line</title>
       <desc id={`${id}-desc`}>{describe(result, rows.length)}</desc>
-      <Legend />
-      <line class="cp-chart__envelope" x1={availableX} y1={TOP - 10} x2={availableX} y2={height - 4} />
+      <Patterns id={id} />
+      <Legend id={id} />
+      <Axis scale={scale} x={x} top={TOP - 10} bottom={axisY} />
+      <line class="cp-chart__envelope" x1={availableX} y1={TOP - 10} x2={availableX} y2={axisY} />
       <Label x={availableX > PLOT_X + 180 ? availableX - 6 : availableX + 6} y={TOP - 16} anchor={availableX > PLOT_X + 180 ? 'end' : 'start'}>
         Money available: {money(available)}
       </Label>
@@ -96,9 +168,9 @@ export const AllocationChart: FC<{ result: AllocationResult; id: string }> = ({ 
               {bid.rank}. {bid.reference}
             </Label>
             <Label x={OUTCOME_X} y={top + 15}>
-              {money(bid.roundCostPence)}, {outcomeWords(bid)}
+              {money(bid.roundCostPence)}, {kindOf(bid)}
             </Label>
-            <rect class={barClass(bid)} x={x(start)} y={top} width={Math.max(2, x(end) - x(start))} height={BAR} />
+            <Bar kind={kindOf(bid)} id={id} x={x(start)} y={top} width={Math.max(2, x(end) - x(start))} height={BAR} />
           </g>
         );
       })}
@@ -111,21 +183,22 @@ export const AllocationChart: FC<{ result: AllocationResult; id: string }> = ({ 
         </g>
       ) : null}
     </svg>
+    </div>
   );
 };
 
-/** The key, in the drawing itself, with words for every colour and line. */
-const Legend: FC = () => (
-  <g>
-    <rect class="cp-chart__bar--funded" x={0} y={6} width={16} height={16} />
+/** The key, in the drawing itself, with words for every colour, pattern and line. */
+const Legend: FC<{ id: string }> = ({ id }) => (
+  <g class="cp-chart__legend">
+    <Bar kind="funded" id={id} x={0} y={6} width={16} height={16} />
     <Label x={22} y={19}>
       Funded
     </Label>
-    <rect class="cp-chart__bar--must-fund" x={100} y={6} width={16} height={16} />
+    <Bar kind="must-fund" id={id} x={100} y={6} width={16} height={16} />
     <Label x={122} y={19}>
       Must-fund
     </Label>
-    <rect class="cp-chart__bar--waitlisted" x={220} y={6} width={16} height={16} />
+    <Bar kind="waitlisted" id={id} x={220} y={6} width={16} height={16} />
     <Label x={242} y={19}>
       Waitlisted
     </Label>
