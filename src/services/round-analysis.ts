@@ -42,15 +42,17 @@ export async function analysisInput(deps: ServiceDeps, user: Actor, roundId: str
   return { basis: { roundId, version: null, runAt: null }, input, result: allocate(input) };
 }
 
+type Analysed = { basis: AnalysisBasis; input: AllocationInput };
+
 export async function roundWhatItWouldTake(deps: ServiceDeps, user: Actor, roundId: string): Promise<{ basis: AnalysisBasis } & WhatItWouldTake> {
-  const { basis, input } = await analysisInput(deps, user, roundId, 'see what it would take');
-  return { basis, ...whatItWouldTake(input) };
+  return explainOf(await analysisInput(deps, user, roundId, 'see what it would take'));
 }
+const explainOf = ({ basis, input }: Analysed) => ({ basis, ...whatItWouldTake(input) });
 
 export async function roundOptimum(deps: ServiceDeps, user: Actor, roundId: string): Promise<{ basis: AnalysisBasis } & AllocationOptimum> {
-  const { basis, input } = await analysisInput(deps, user, roundId, 'see the optimum');
-  return { basis, ...(await findOptimum(input, { timeLimitSeconds: 30 })) };
+  return optimumOf(await analysisInput(deps, user, roundId, 'see the optimum'));
 }
+const optimumOf = async ({ basis, input }: Analysed) => ({ basis, ...(await findOptimum(input, { timeLimitSeconds: 30 })) });
 
 export interface SensitivitySettings {
   spreadPercent: number;
@@ -70,7 +72,10 @@ export function seedFor(basis: AnalysisBasis): number {
 }
 
 export async function roundSensitivity(deps: ServiceDeps, user: Actor, roundId: string, settings: SensitivitySettings): Promise<{ basis: AnalysisBasis } & SensitivityResult> {
-  const { basis, input } = await analysisInput(deps, user, roundId, 'see the sensitivity of the allocation');
+  return sensitivityOf(deps, await analysisInput(deps, user, roundId, 'see the sensitivity of the allocation'), settings);
+}
+
+async function sensitivityOf(deps: ServiceDeps, { basis, input }: Analysed, settings: SensitivitySettings): Promise<{ basis: AnalysisBasis } & SensitivityResult> {
   const references = input.bids.map((b) => b.reference);
   const rows = references.length ? await deps.db.select().from(scores).where(inArray(scores.reference, references)).orderBy(desc(scores.scoredAt)) : [];
   // The score each bid was allocated on: its latest score record with that benefit score.
@@ -107,14 +112,12 @@ const KEPT_ANALYSES = 32;
 
 /** All three for the round page; the sensitivity with a modest sample so the page stays quick. */
 export async function roundAnalysis(deps: ServiceDeps, user: Actor, roundId: string): Promise<RoundAnalysis> {
-  const { basis } = await analysisInput(deps, user, roundId, 'see the analysis of the allocation');
+  // Read once: all three answer of the same proposal, the one the analysis is kept under.
+  const analysed = await analysisInput(deps, user, roundId, 'see the analysis of the allocation');
+  const { basis } = analysed;
   const compute = async (): Promise<RoundAnalysis> => {
-    const [explain, optimum, robust] = await Promise.all([
-      roundWhatItWouldTake(deps, user, roundId),
-      roundOptimum(deps, user, roundId),
-      roundSensitivity(deps, user, roundId, { spreadPercent: 10, samples: 500 }),
-    ]);
-    return { explain, optimum, sensitivity: robust };
+    const [optimum, robust] = await Promise.all([optimumOf(analysed), sensitivityOf(deps, analysed, { spreadPercent: 10, samples: 500 })]);
+    return { explain: explainOf(analysed), optimum, sensitivity: robust };
   };
   if (basis.version === null) return compute();
   const key = `${roundId}@${basis.version}`;
