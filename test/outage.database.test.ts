@@ -12,7 +12,7 @@ let pg: OwnPostgres;
 let ctx: TestContext;
 beforeAll(async () => {
   pg = await ownPostgres();
-  ctx = await createTestContext({ databaseUrl: pg.url, env: { DEPENDENCY_TIMEOUT: '2s', ACTION_TIMEOUT: '5s' } });
+  ctx = await createTestContext({ databaseUrl: pg.url, env: { DEPENDENCY_TIMEOUT: '2s', ACTION_TIMEOUT: '60s' } });
 }, 180_000);
 afterAll(async () => {
   await ctx?.close();

@@ -30,6 +30,8 @@ describe('the embedded start', () => {
       TEMPORAL_DEV_UI_PORT: String(await freePort()),
       TEMPORAL_TASK_QUEUE: `start-${path.basename(dataDir)}`,
       LOG_LEVEL: 'warn',
+      // A first workflow task on a cold, loaded machine can take longer than the 10 s default.
+      ACTION_TIMEOUT: '60s',
     };
     const config = loadConfig(env);
     expect(config.DATABASE_URL).toBeUndefined();

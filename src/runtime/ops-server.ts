@@ -17,6 +17,8 @@ export interface OpsServerOptions {
   namespace: string;
   worker: () => Check;
   metricsToken?: string;
+  /** How long each readiness check may take (DEPENDENCY_TIMEOUT). */
+  timeoutMs?: number;
 }
 
 export interface OpsServer {
@@ -39,7 +41,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
       if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { error: { code: 'method_not_allowed', message: 'Only GET' } });
       if (path === '/health/live') return json(200, { ok: true });
       if (path === '/health/ready') {
-        const result = await readiness({ db: options.db, client: options.client, namespace: options.namespace, worker: options.worker });
+        const result = await readiness({ db: options.db, client: options.client, namespace: options.namespace, worker: options.worker, timeoutMs: options.timeoutMs });
         return json(result.ok ? 200 : 503, result);
       }
       if (path === '/metrics') {

@@ -199,6 +199,7 @@ export async function startSystem(configured: Config, options: SystemOptions, lo
           namespace: temporal.namespace,
           worker: () => (w.getState() === 'RUNNING' ? { ok: true } : { ok: false, error: `the worker is ${w.getState()}` }),
           metricsToken: config.METRICS_TOKEN,
+          timeoutMs: elapsedMs(config.DEPENDENCY_TIMEOUT),
         });
         opsUrl = ops.url;
         stack.push({ name: 'the operations port', stop: () => ops.close() });

@@ -8,6 +8,7 @@ import { readStream } from '../activities/trail.js';
 import type { Db } from '../db/client.js';
 import { fundingRounds, roundAllocations, scores } from '../db/schema.js';
 import { allocate, type AllocationInput, type AllocationResult } from '../domain/allocation.js';
+import { applyOverrides, type Override } from '../domain/allocation-overrides.js';
 import { canonicalJson, type StoredEvent } from '../domain/trail.js';
 import { firstDifference, type Json } from '../rules/record.js';
 import type { Actor } from '../shared.js';
@@ -96,11 +97,26 @@ export function checkAllocation(row: AllocationRow, scoresByReference: Map<strin
   const confirmation = events.find((e) => e.action === 'allocation.confirmed' && (e.payload as { version?: number }).version === row.version);
   if (confirmation) {
     const keys = ['funded', 'waitlisted', 'envelopes'];
-    add(
-      'trail',
-      firstDifference(asJson(figures(confirmation.payload as Record<string, unknown>, keys)), asJson(figures(expected as unknown as Record<string, unknown>, keys)), `trail[${confirmation.seq}].payload`),
-      `The trail event that confirmed version ${row.version} (seq ${confirmation.seq}) records other figures`,
-    );
+    // What was confirmed is the result with the overrides the confirmation names, taken together.
+    const overrides = ((confirmation.payload as { overrides?: Override[] }).overrides ?? []).map((o) => ({ reference: o.reference, direction: o.direction, reason: o.reason, by: o.by }));
+    let confirmedResult: Record<string, unknown> = expected as unknown as Record<string, unknown>;
+    let refused: string | null = null;
+    if (overrides.length) {
+      try {
+        confirmedResult = applyOverrides(expected, overrides) as unknown as Record<string, unknown>;
+      } catch (error) {
+        refused = (error as Error).message;
+      }
+    }
+    if (refused) {
+      add('trail', { path: `trail[${confirmation.seq}].payload.overrides` }, `The overrides confirmed with version ${row.version} (seq ${confirmation.seq}) cannot be applied to the recorded result: ${refused}`);
+    } else {
+      add(
+        'trail',
+        firstDifference(asJson(figures(confirmation.payload as Record<string, unknown>, keys)), asJson(figures(confirmedResult, keys)), `trail[${confirmation.seq}].payload`),
+        `The trail event that confirmed version ${row.version} (seq ${confirmation.seq}) records other figures${overrides.length ? ' than the recorded result with its overrides' : ''}`,
+      );
+    }
   } else if (row.confirmedBy) {
     add('trail', { path: 'allocation.confirmed' }, `Version ${row.version} is recorded as confirmed by ${row.confirmedBy}, but no allocation.confirmed event on the trail says so`);
   }

@@ -8,8 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import type { TestContext } from '../helpers/context.js';
+
+// A browser test drives many pages, each a real request through the API and the workflows; on a
+// loaded two-core machine one test can take minutes. Bounds on conditions inside stay as they are.
+vi.setConfig({ testTimeout: 300_000 });
 
 /** Where screenshots go: test-results/screenshots, or SCREENSHOTS_DIR (npm run screenshots: docs/screenshots). */
 export const SCREENSHOTS = process.env.SCREENSHOTS_DIR ? path.resolve(process.env.SCREENSHOTS_DIR) : fileURLToPath(new URL('../../test-results/screenshots', import.meta.url));

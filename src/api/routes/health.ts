@@ -3,6 +3,7 @@
 // before), and GET /metrics for Prometheus.
 import { timingSafeEqual } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
+import { elapsedMs } from '../../config.js';
 import { pingDatabase } from '../../db/client.js';
 import { metricsText } from '../../runtime/metrics.js';
 import { probe, readiness } from '../../runtime/probes.js';
@@ -34,10 +35,10 @@ export function healthRouter() {
         },
       }),
       async (c) => {
-        const { db, temporal } = c.get('deps');
+        const { db, temporal, config } = c.get('deps');
         const [temporalCheck, databaseCheck] = await Promise.all([
-          probe(() => temporal.client.workflowService.getSystemInfo({})),
-          probe(() => pingDatabase(db)),
+          probe(() => temporal.client.workflowService.getSystemInfo({}), elapsedMs(config.DEPENDENCY_TIMEOUT)),
+          probe(() => pingDatabase(db), elapsedMs(config.DEPENDENCY_TIMEOUT)),
         ]);
         const ok = temporalCheck.ok && databaseCheck.ok;
         return c.json({ ok, temporal: temporalCheck, database: databaseCheck }, ok ? 200 : 503);
@@ -66,7 +67,7 @@ export function healthRouter() {
       }),
       async (c) => {
         const { db, temporal, config } = c.get('deps');
-        const result = await readiness({ db, client: temporal.client, namespace: config.TEMPORAL_NAMESPACE });
+        const result = await readiness({ db, client: temporal.client, namespace: config.TEMPORAL_NAMESPACE, timeoutMs: elapsedMs(config.DEPENDENCY_TIMEOUT) });
         return c.json(result, result.ok ? 200 : 503);
       },
     )
