@@ -2,6 +2,7 @@
 // test checks that every route in the OpenAPI document was answered with success here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from './helpers/context.js';
+import { mailpitEnv } from './helpers/mailpit.js';
 import { call as rawCall, until, type Reply } from './helpers/http.js';
 import { largeBid, QUORATE, smallBid } from './helpers/lifecycle.js';
 
@@ -10,7 +11,8 @@ let documented: { method: string; template: string; pattern: RegExp }[] = [];
 const succeeded = new Set<string>();
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  // With the test setup's Mailpit as the e-mail transport, so decisions make their letters.
+  ctx = await createTestContext({ env: mailpitEnv() });
   const doc = (await rawCall(ctx, null, 'GET', '/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
   documented = Object.entries(doc.paths).flatMap(([template, operations]) =>
     Object.keys(operations).map((method) => ({
@@ -297,6 +299,28 @@ describe('bids, review and the Assembly', () => {
     const totals = await ok('claire.dawson', 'GET', '/finance/totals');
     expect(totals.years.find((y: { financialYear: string }) => y.financialYear === '2026/27')).toMatchObject({ supported: { bids: 2 }, committed: { bids: 1 } }); // one waitlisted by override
     expect(totals.envelopes.map((r: { roundId: string }) => r.roundId)).toEqual(['happy-round']);
+  });
+
+  it("shows a programme team its notifications and e-mail preferences, and a decided bid's letters", async () => {
+    const mine = await ok('amira.hassan', 'GET', '/notifications?limit=50');
+    expect(mine.items.length).toBeGreaterThan(0);
+    expect(mine.unread).toBeGreaterThan(0);
+    expect(mine.items.some((n: { reference: string; category: string; href: string }) => n.reference === refs.f && n.category === 'decision' && n.href.includes(refs.f))).toBe(true);
+    expect(await ok('amira.hassan', 'POST', '/notifications/seen')).toMatchObject({ unread: 0 });
+    expect((await ok('amira.hassan', 'GET', '/notifications')).unread).toBe(0);
+    expect((await ok('amira.hassan', 'GET', '/notifications/preferences')).update).toBe(true);
+    expect(await ok('amira.hassan', 'PUT', '/notifications/preferences', { update: false })).toMatchObject({ update: false, decision: true });
+    const refused = await call('amira.hassan', 'PUT', '/notifications/preferences', { fax: true });
+    expect(refused.status).toBe(400);
+
+    // The Assembly's and the Board's decisions each made a letter (in the background).
+    await until(ctx, 'amira.hassan', `/bids/${refs.f}/letters`, (b) => b.items.length >= 2, 'two decision letters', 60_000);
+    const letters = await ok('amira.hassan', 'GET', `/bids/${refs.f}/letters`);
+    const pdf = await call('amira.hassan', 'GET', letters.items[0].href);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.headers.get('x-content-sha256')).toBe(letters.items[0].sha256);
+    expect((await call('grace.okafor', 'GET', letters.items[0].href)).status).toBe(403); // another organisation's bid
   });
 });
 

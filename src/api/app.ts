@@ -11,6 +11,7 @@ import { newRouter } from './router.js';
 import { bidsRouter } from './routes/bids.js';
 import { healthRouter } from './routes/health.js';
 import { adminRouter } from './routes/admin.js';
+import { notificationsRouter } from './routes/notifications.js';
 import { meetingsRouter } from './routes/meetings.js';
 import { reviewsRouter } from './routes/reviews.js';
 import { trailRouter } from './routes/trail.js';
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', roundsRouter());
   app.route('/', publicationRouter());
   app.route('/', adminRouter());
+  app.route('/', notificationsRouter());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

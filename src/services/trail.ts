@@ -408,6 +408,12 @@ async function checkpointBreaks(db: Db, key: string, heads: HeadRow[], checkpoin
  * and that is itself reported.
  */
 export async function verifyTrail(db: Db, key: string | undefined, streamId?: string): Promise<TrailVerification> {
+  // One snapshot for heads, events and checkpoint: an append committed while verifying must not
+  // look like events added around the service.
+  return db.transaction((tx) => verifyTrailIn(tx as unknown as Db, key, streamId), { isolationLevel: 'repeatable read', accessMode: 'read only' });
+}
+
+async function verifyTrailIn(db: Db, key: string | undefined, streamId?: string): Promise<TrailVerification> {
   const streams = streamId
     ? await db.selectDistinct({ streamId: decisionEvents.streamId, streamType: decisionEvents.streamType }).from(decisionEvents).where(eq(decisionEvents.streamId, streamId))
     : await db

@@ -8,7 +8,8 @@ import { allowedBidActions, getBidStatusFromWorkflow, getVisibleBid, type BidVie
 import { scoreResult } from '../../services/scores.js';
 import { bidTrail } from '../../services/trail.js';
 import { canSee, seesEverything } from '../../services/visibility.js';
-import { DecisionLetters, lettersOf, type LetterListing } from './letters.js';
+import { lettersOf, type LetterListing } from '../../services/letters.js';
+import { DecisionLetters } from './letters.js';
 import type { AssemblyDecision, BidAction, BidStatus } from '../../shared.js';
 import { BID_ROUTE, render, signedIn, type WebApp } from '../app.js';
 import { Form, InsetText, StateTag, SummaryList, WarningCallout } from '../components.js';
