@@ -2,14 +2,12 @@
 // there is no checkpoint. `npm run trail:seal-existing` seals each stream whose chain holds, leaves
 // a broken one unsealed and names it, and the trail then verifies but for that stream; appends
 // carry on from the adopted heads, and running it again changes nothing.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvents } from '../src/activities/trail.js';
 import type { TrailEventInput } from '../src/domain/trail.js';
 import { verifyTrail } from '../src/services/trail.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
+import { asOwnerWithoutTriggers, runScript } from './helpers/scripts.js';
 
 let ctx: TestContext;
 let key: string;
@@ -35,31 +33,14 @@ const event = (stream: string, n: number): TrailEventInput => ({
 const append = (id: string, ns: number[]) => ctx.db.transaction((tx) => appendEvents(tx, 'bid', id, ns.map((n) => event(id, n)), key));
 
 /** As the database owner, triggers off: what a trail written before migration 0013 looks like, plus one broken chain. */
-async function asBeforeTheSeals(broken: string): Promise<void> {
-  const owner = postgres(ctx.databaseUrl, { max: 1, onnotice: () => {} });
-  try {
-    await owner.begin(async (tx) => {
-      for (const table of ['decision_events', 'trail_heads', 'trail_checkpoint']) await tx.unsafe(`alter table ${table} disable trigger user`);
-      await tx`delete from trail_heads`;
-      await tx`delete from trail_checkpoint`;
-      await tx`update decision_events set payload = ${tx.json({ rating: 5 })} where stream_id = ${broken} and seq = 2`;
-      for (const table of ['decision_events', 'trail_heads', 'trail_checkpoint']) await tx.unsafe(`alter table ${table} enable trigger user`);
-    });
-  } finally {
-    await owner.end();
-  }
-}
+const asBeforeTheSeals = (broken: string) =>
+  asOwnerWithoutTriggers(ctx.databaseUrl, async (tx) => {
+    await tx`delete from trail_heads`;
+    await tx`delete from trail_checkpoint`;
+    await tx`update decision_events set payload = ${tx.json({ rating: 5 })} where stream_id = ${broken} and seq = 2`;
+  });
 
-const run = promisify(execFile);
-async function sealExisting(): Promise<{ code: number; stdout: string }> {
-  try {
-    const { stdout } = await run('npx', ['tsx', 'scripts/seal-existing.ts'], { env: { ...process.env, DATABASE_URL: ctx.databaseUrl, TRAIL_SEAL_KEY: key }, timeout: 120_000 });
-    return { code: 0, stdout };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
+const sealExisting = () => runScript('scripts/seal-existing.ts', [], { DATABASE_URL: ctx.databaseUrl, TRAIL_SEAL_KEY: key });
 
 describe('sealing a trail written before the seals', () => {
   it('seals every stream whose chain holds, names the one that does not, and appends carry on', async () => {

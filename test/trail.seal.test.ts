@@ -11,6 +11,7 @@ import { eventHash, type TrailEventInput } from '../src/domain/trail.js';
 import { verifyTrail } from '../src/services/trail.js';
 import { adminUrl } from './helpers/databases.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
+import { asOwnerWithoutTriggers as asOwnerWithoutTriggersAt } from './helpers/scripts.js';
 
 let ctx: TestContext;
 let key: string;
@@ -65,18 +66,7 @@ async function stream(): Promise<string> {
 }
 
 /** Runs statements as the database owner with every trail trigger switched off, as a tamperer would. */
-async function asOwnerWithoutTriggers(work: (tx: postgres.TransactionSql) => Promise<unknown>): Promise<void> {
-  const owner = postgres(ctx.databaseUrl, { max: 1, onnotice: () => {} });
-  try {
-    await owner.begin(async (tx) => {
-      for (const table of ['decision_events', 'trail_heads', 'trail_checkpoint']) await tx.unsafe(`alter table ${table} disable trigger user`);
-      await work(tx);
-      for (const table of ['decision_events', 'trail_heads', 'trail_checkpoint']) await tx.unsafe(`alter table ${table} enable trigger user`);
-    });
-  } finally {
-    await owner.end();
-  }
-}
+const asOwnerWithoutTriggers = (work: (tx: postgres.TransactionSql) => Promise<unknown>) => asOwnerWithoutTriggersAt(ctx.databaseUrl, work);
 
 /** The breaks the whole trail's verification names in this stream (other tests tamper with theirs). */
 const breaksOf = async (id: string) => (await verifyTrail(ctx.db, key)).broken.filter((b) => b.streamId === id);

@@ -1,12 +1,11 @@
 // `npm run verify`: every scored bid's latest score re-derived and every chain verified, as the
 // script runs it against a database of its own; a tampered score fails it, named.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scores } from '../src/db/schema.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { reviewToAssembly, smallBid, submit } from './helpers/lifecycle.js';
+import { runScript } from './helpers/scripts.js';
 
 let ctx: TestContext;
 
@@ -30,16 +29,7 @@ const storedRow = async (reference: string) => {
 };
 
 describe('npm run verify', () => {
-  const run = promisify(execFile);
-  const verify = async (...args: string[]) => {
-    try {
-      const { stdout } = await run('npx', ['tsx', 'scripts/verify.ts', ...args], { env: { ...process.env, DATABASE_URL: ctx.databaseUrl, TRAIL_SEAL_KEY: ctx.config.TRAIL_SEAL_KEY }, timeout: 60_000 });
-      return { code: 0, stdout };
-    } catch (error) {
-      const e = error as { code?: number; stdout?: string; stderr?: string };
-      return { code: e.code ?? -1, stdout: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-    }
-  };
+  const verify = (...args: string[]) => runScript('scripts/verify.ts', args, { DATABASE_URL: ctx.databaseUrl, TRAIL_SEAL_KEY: ctx.config.TRAIL_SEAL_KEY }, 60_000);
 
   it('re-derives every latest score and verifies every chain; a tampered score fails it, named with its first differing field', async () => {
     const a = await scoredBid();

@@ -2,13 +2,12 @@
 // and allocation activities and the real recorder (test/helpers/synthetic-year.ts), then
 // `npm run verify` as finance runs it: every score and every allocation re-derived byte for byte,
 // every chain and seal holding; and a corrupted recorded fact named by its first differing field.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type Database, type Db } from '../src/db/client.js';
 import { roundAllocations, scores } from '../src/db/schema.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
+import { runScript } from './helpers/scripts.js';
 import { syntheticYear } from './helpers/synthetic-year.js';
 
 /** A thousand bids, as the brief's year; SYNTHETIC_YEAR_BIDS makes it smaller for a quick local run. */
@@ -29,20 +28,7 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-const run = promisify(execFile);
-async function verify(...args: string[]): Promise<{ code: number; stdout: string }> {
-  try {
-    const { stdout } = await run('npx', ['tsx', 'scripts/verify.ts', ...args], {
-      env: { ...process.env, DATABASE_URL: ctx.databaseUrl, TRAIL_SEAL_KEY: ctx.config.TRAIL_SEAL_KEY },
-      timeout: 600_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
+const verify = (...args: string[]) => runScript('scripts/verify.ts', args, { DATABASE_URL: ctx.databaseUrl, TRAIL_SEAL_KEY: ctx.config.TRAIL_SEAL_KEY }, 600_000);
 
 describe('a synthetic year, verified', () => {
   it(`takes ${BIDS} bids from submission to funding, and npm run verify re-derives 100% of scores and allocations`, async () => {
