@@ -44,5 +44,5 @@ VOLUME ["/app/.data"]
 USER node
 EXPOSE 3000
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/src/api-server.js"]
+CMD ["node", "--max-semi-space-size=32", "dist/src/api-server.js"]
 # Health checks live in docker-compose.yml: the API answers on PORT, a worker on OPS_PORT.

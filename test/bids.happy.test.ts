@@ -4,6 +4,7 @@ import { readStream, verifyStream } from '../src/activities/trail.js';
 import { bidWorkflowId, WORKFLOW_TYPES } from '../src/shared.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { json, jsonOf, validBid } from './helpers/fixtures.js';
+import { until } from './helpers/http.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -45,6 +46,26 @@ describe('submitting a bid', () => {
       [2, 'intake.completed', 'INTAKE', 'HUB_REVIEW'],
     ]);
     expect(await verifyStream(ctx.db, reference)).toMatchObject({ valid: true });
+  });
+
+  it("shows each bid's own yearly costs, however many other bids there are", async () => {
+    const one = ctx.reference();
+    const two = ctx.reference();
+    const costsOf = {
+      [one]: [{ financialYear: '2026/27', recurrentPence: 10_000_000, nonRecurrentPence: 1_000_000 }],
+      [two]: [
+        { financialYear: '2026/27', recurrentPence: 5_000_000, nonRecurrentPence: 0 },
+        { financialYear: '2027/28', recurrentPence: 6_000_000, nonRecurrentPence: 0 },
+        { financialYear: '2028/29', recurrentPence: 7_000_000, nonRecurrentPence: 0 },
+      ],
+    };
+    for (const reference of [one, two]) {
+      expect((await ctx.api('amira.hassan', '/bids', json(validBid({ reference, costs: costsOf[reference] })))).status).toBeLessThan(300);
+    }
+    for (const reference of [one, two]) {
+      const got = (await until(ctx, 'amira.hassan', `/bids/${reference}`, () => true, `bid ${reference}`, 120_000)) as { bid: { costs: unknown } };
+      expect(got.bid.costs).toEqual(costsOf[reference]);
+    }
   });
 
   it('does not start a second workflow when the same reference is submitted twice', async () => {

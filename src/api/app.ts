@@ -77,15 +77,16 @@ export function createApp(deps: AppDeps) {
       }
     }
   });
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.config.MAX_BODY_BYTES,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', `The request body is larger than ${deps.config.MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  );
+  // Reads carry no body, so they skip the limit's stream wrapping (it costs the hottest route ~10%).
+  const limitBody = bodyLimit({
+    maxSize: deps.config.MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', `The request body is larger than ${deps.config.MAX_BODY_BYTES} bytes`);
+    },
+  });
+  // hono's middleware takes Context<any>; ours is typed, which the linter calls unsafe.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-argument
+  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
   // An action sent with an Idempotency-Key counts once, however often it is sent.
   app.use('*', async (c, next) => {

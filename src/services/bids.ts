@@ -4,7 +4,7 @@ import { actionUpdateId, sendUpdate } from './updates.js';
 import { acting, toActor } from './auth.js';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { elapsedMs, type Config } from '../config.js';
 import { lifecyclePolicy } from '../config/policy.js';
 import type { Db } from '../db/client.js';
@@ -169,16 +169,34 @@ export function toBidView(row: BidRow, costs: BidView['costs']): BidView {
   };
 }
 
+/**
+ * The bid's row and its yearly costs in one round trip, as a named prepared statement (parsed and
+ * planned once per connection): `GET /bids/{reference}` is the page everyone keeps open.
+ */
+function bidWithCosts(db: Db) {
+  // A model-based bid's status is computed from its model, so its stored status is not read.
+  const { status, ...columns } = getTableColumns(bids);
+  return db
+    .select({
+      row: columns,
+      status: sql<unknown>`case when ${bids.model} is null then ${status} end`,
+      costs: sql<BidView['costs']>`coalesce((select json_agg(json_build_object('financialYear', c.financial_year, 'recurrentPence', c.recurrent_pence, 'nonRecurrentPence', c.non_recurrent_pence) order by c.financial_year) from ${bidCosts} c where c.reference = "bids"."reference"), '[]'::json)`,
+    })
+    .from(bids)
+    .where(eq(bids.reference, sql.placeholder('reference')))
+    .limit(1)
+    .prepare('read_bid_with_costs');
+}
+const preparedReads = new WeakMap<Db, ReturnType<typeof bidWithCosts>>();
+
 /** A bid's read model: its view and, for a model-based workflow, the model its actions are checked on. */
 export async function readBid(deps: ServiceDeps, reference: string): Promise<{ view: BidView; model: BidModel | null } | null> {
-  const [row] = await deps.db.select().from(bids).where(eq(bids.reference, reference)).limit(1);
-  if (!row) return null;
-  const costs = await deps.db
-    .select({ financialYear: bidCosts.financialYear, recurrentPence: bidCosts.recurrentPence, nonRecurrentPence: bidCosts.nonRecurrentPence })
-    .from(bidCosts)
-    .where(eq(bidCosts.reference, reference))
-    .orderBy(asc(bidCosts.financialYear));
-  return { view: toBidView(row, costs), model: (row.model as BidModel | null) ?? null };
+  let statement = preparedReads.get(deps.db);
+  if (!statement) preparedReads.set(deps.db, (statement = bidWithCosts(deps.db)));
+  const [found] = await statement.execute({ reference });
+  if (!found) return null;
+  const row: BidRow = { ...found.row, status: found.status ?? {} };
+  return { view: toBidView(row, found.costs), model: (row.model as BidModel | null) ?? null };
 }
 
 export async function getBid(deps: ServiceDeps, reference: string): Promise<BidView | null> {
