@@ -62,7 +62,7 @@ function conditions(f: TrailFilters): SQL[] {
 
 /** Actions are the vocabulary's codes, checked before they get here; one is an equality on the action index. */
 function actionsCondition(column: string, actions: string[]): string {
-  const codes = actions.filter((a) => /^[a-z_.]{1,60}$/.test(a));
+  const codes = actions.filter((a) => /^[a-z0-9_.]{1,60}$/.test(a));
   if (codes.length === 0) return 'false';
   if (codes.length === 1) return `${column} = '${codes[0]}'`;
   return `${column} = any('{${codes.join(',')}}'::text[])`;
