@@ -293,7 +293,7 @@ describe("finance's and the admin's pages", () => {
 
     // What happened, chosen by its name from the list.
     await finance.getByLabel('Words in what happened').fill('');
-    await finance.getByLabel('What happened').selectOption({ label: 'Allocation confirmed' });
+    await finance.getByLabel('What happened', { exact: true }).selectOption({ label: 'Allocation confirmed' });
     await finance.getByRole('button', { name: 'Search', exact: true }).click();
     await shows(finance, '4 events, newest first.');
     const confirmations = await tableRows(finance, 'Events that match the filters');
@@ -324,7 +324,7 @@ describe("finance's and the admin's pages", () => {
     // Without what happened the bids' whole histories match: a page at a time, by cursor, newest first.
     const total = (await searchTrail(ctx.db, { financialYear: '2026/27', organisation: 'NNUH' }, 0, 10_000)).items.length;
     expect(total).toBeGreaterThan(50);
-    await finance.getByLabel('What happened').selectOption({ label: 'Anything' });
+    await finance.getByLabel('What happened', { exact: true }).selectOption({ label: 'Anything' });
     await finance.getByRole('button', { name: 'Search', exact: true }).click();
     await shows(finance, '50 events, newest first; there are older ones on the next page.');
     await finance.getByRole('link', { name: /Older events/ }).click();
