@@ -1,5 +1,6 @@
 // A happy path for every route of the API, each called by the person whose job it is; the last
 // test checks that every route in the OpenAPI document was answered with success here.
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { mailpitEnv } from './helpers/mailpit.js';
@@ -295,6 +296,25 @@ describe('bids, review and the Assembly', () => {
     const csv = await call('claire.dawson', 'GET', '/trail/export.csv?financialYear=2026/27&state=ALLOCATION');
     expect(csv.status).toBe(200);
     expect(csv.body.split('\n')[0]).toMatch(/^event_id,bid_reference,seq,/);
+    // Newest first, for the trail page; the words of a label instead of its code.
+    const newest = await ok('claire.dawson', 'GET', '/trail?organisation=NSFT&limit=5&order=newest');
+    expect(newest.items[0].id).toBeGreaterThan(newest.items.at(-1).id);
+    const byWords = await ok('claire.dawson', 'GET', `/trail?words=${encodeURIComponent('Allocation confirmed')}&reference=${refs.f}`);
+    expect(byWords.items.map((e: { action: string }) => e.action)).toEqual(['allocation.confirmed']);
+    // The finance CSV: one row per decision, pounds and labels beside the codes.
+    const finance = await call('claire.dawson', 'GET', `/trail/finance.csv?reference=${refs.f}`);
+    expect(finance.status).toBe(200);
+    expect(finance.headers.get('content-disposition')).toMatch(/^attachment; filename="decisions-for-finance-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const rows = parse<Record<string, string>>(finance.body, { columns: true });
+    expect(rows.map((r) => r.decision).filter((d) => d !== 'Allocation overridden')).toEqual(['Assembly decision', 'Board decision', 'Allocation confirmed']);
+    expect(rows.find((r) => r.decision === 'Board decision')).toMatchObject({ action: 'board.decision_recorded', outcome: 'approved', outcome_label: 'Approved', board_minute: 'B/26/201', decided_by: 'Ian Thompson', bid_total_pence: '110000000', bid_total_pounds: '1100000.00' });
+    expect(rows.find((r) => r.decision === 'Allocation confirmed')).toMatchObject({ decided_by: 'Claire Dawson', decided_by_role_label: 'ICB finance', round_id: 'happy-round', round_title: 'Winter round', round_financial_year: '2026/27', round_year_pence: '110000000', round_year_pounds: '1100000.00' });
+    const both = parse<Record<string, string>>((await call('claire.dawson', 'GET', `/trail/finance.csv?organisation=NSFT`)).body, { columns: true });
+    expect(both.map((r) => r.decision)).toEqual(expect.arrayContaining(["Chair's action", "Chair's action ratified", 'Allocation confirmed']));
+    const overrides = [...rows, ...both].filter((r) => r.decision === 'Allocation overridden');
+    expect(overrides).toHaveLength(1);
+    expect(overrides[0]).toMatchObject({ action: 'allocation.overridden', outcome: 'waitlisted', outcome_label: 'Waitlisted', reason: 'Deferred to the spring round', round_title: 'Winter round' });
+    expect(overrides[0]!.details).toContain('Overridden to: Waitlist');
     expect(await ok('claire.dawson', 'GET', '/trail/verify')).toMatchObject({ valid: true, firstBroken: null });
     const totals = await ok('claire.dawson', 'GET', '/finance/totals');
     expect(totals.years.find((y: { financialYear: string }) => y.financialYear === '2026/27')).toMatchObject({ supported: { bids: 2 }, committed: { bids: 1 } }); // one waitlisted by override

@@ -143,6 +143,7 @@ describe('roles', () => {
     ['POST', '/meetings/{meetingId}/items/{itemId}/votes', 'amira.hassan', () => ({ vote: 'support' }), 'role'],
     ['POST', '/meetings/{meetingId}/items/{itemId}/decision', 'peter.novak', () => ({ outcome: 'supported' }), 'role'],
     ['GET', '/trail', 'priya.shah', () => undefined, 'role'],
+    ['GET', '/trail/finance.csv', 'amira.hassan', () => undefined, 'role'],
     ['GET', '/trail/export.csv', 'sarah.collins', () => undefined, 'role'],
     ['GET', '/trail/verify', 'amira.hassan', () => undefined, 'role'],
     ['GET', '/finance/totals', 'amira.hassan', () => undefined, 'role'],

@@ -54,6 +54,18 @@ describe('forms and addresses with bad input', () => {
     }
   });
 
+  it('says on the field when words name no kind of event, and refuses the finance CSV for such filters', async () => {
+    const finance = await signedIn('claire.dawson');
+    const res = await finance.get(`/app/trail?words=${encodeURIComponent('teleported')}`);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('No kind of event has these words in its name');
+    const csv = await finance.get(`/app/trail/finance.csv?event=${encodeURIComponent('no.such_event')}`);
+    expect(csv.status).toBe(400);
+    const fine = await finance.get(`/app/trail/finance.csv?words=${encodeURIComponent('board decision')}`);
+    expect(fine.status).toBe(200);
+    expect((await fine.text()).split('\n')[0]).toMatch(/^decided_at,bid_reference,bid_title,decision,action,/);
+  });
+
   it("says a confirmation must name the allocation's version, rather than sending the workflow nothing", async () => {
     const opened = await call(ctx, 'ian.thompson', 'POST', '/rounds', {
       roundId: `${ctx.config.REFERENCE_PREFIX.toLowerCase()}-web-error`,

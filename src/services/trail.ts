@@ -6,7 +6,7 @@
 // totals per year.
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import { and, asc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Sql } from 'postgres';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { ApiError } from '../api/errors.js';
@@ -15,6 +15,8 @@ import { bidCosts, bids, decisionEvents, trailCheckpoint, trailHeads, trailSearc
 import { readStream, toStoredEvent } from '../activities/trail.js';
 import { digestOf, sealCheckpoint, sealHead, sealsEqual } from '../domain/seal.js';
 import { verifyChain, type ChainBreak, type ChainVerdict, type StoredEvent } from '../domain/trail.js';
+import { outcomeInWords, payloadInWords, poundsDecimal, roleInWords, stateInWords } from '../domain/trail-words.js';
+import { actionLabel, AMBITION_LABELS, DECISION_ACTIONS, PLACE_LABELS, type Ambition, type Place } from '../domain/vocabulary.js';
 import type { Actor } from '../shared.js';
 
 export interface TrailFilters {
@@ -26,6 +28,8 @@ export interface TrailFilters {
   minPence?: number;
   maxPence?: number;
   action?: string;
+  /** Exactly these actions (the words filter, as vocabulary.ts reads it); an empty list matches none. */
+  actions?: string[];
   reference?: string;
   from?: string;
   to?: string;
@@ -49,10 +53,19 @@ function conditions(f: TrailFilters): SQL[] {
   if (f.minPence !== undefined) out.push(gte(t.totalPence, f.minPence));
   if (f.maxPence !== undefined) out.push(lte(t.totalPence, f.maxPence));
   if (f.action) out.push(sql`${t.action} like ${`${f.action.replace(/[%_\\]/g, '\\$&')}%`}`);
+  if (f.actions) out.push(sql.raw(actionsCondition('trail_search.action', f.actions)));
   if (f.reference) out.push(eq(t.streamId, f.reference));
   if (f.from) out.push(gte(t.occurredAt, new Date(f.from)));
   if (f.to) out.push(lte(t.occurredAt, new Date(f.to)));
   return out;
+}
+
+/** Actions are the vocabulary's codes, checked before they get here; one is an equality on the action index. */
+function actionsCondition(column: string, actions: string[]): string {
+  const codes = actions.filter((a) => /^[a-z0-9_.]{1,60}$/.test(a));
+  if (codes.length === 0) return 'false';
+  if (codes.length === 1) return `${column} = '${codes[0]}'`;
+  return `${column} = any('{${codes.join(',')}}'::text[])`;
 }
 
 const bidColumns = {
@@ -89,24 +102,36 @@ async function fewMatchingBids(db: Db, f: TrailFilters): Promise<string[] | null
   return references.length > FEW_BIDS ? null : references;
 }
 
+/** Oldest first (the API's default, and the CSV's) or newest first (the trail page opens on the latest). */
+export type TrailOrder = 'oldest' | 'newest';
+
 /**
  * One page: the search index finds the page's event ids first (on its own, so PostgreSQL plans
  * the filter and the limit without the joins), then each event and its bid is read by key. With
  * no time bounds the page is in event order (id); between times it is in time order, on the
  * (occurred_at, id) index, because an id-order scan of a narrow time window reads every event
- * before it. The cursor is the last event's id either way.
+ * before it. The cursor is the last event's id either way. Newest first walks the same indexes
+ * backwards, so it costs what oldest first costs.
  */
-async function page(db: Db, filters: TrailFilters, after: number, limit: number) {
+async function page(db: Db, filters: TrailFilters, after: number, limit: number, order: TrailOrder = 'oldest') {
   const byTime = Boolean(filters.from || filters.to);
+  const newest = order === 'newest';
+  const sort = newest ? desc : asc;
   let where = conditions(filters);
-  if (after > 0 && !byTime) where.push(gt(t.id, after));
+  if (after > 0 && !byTime) where.push(newest ? lt(t.id, after) : gt(t.id, after));
   if (after > 0 && byTime) {
-    // The scan starts at whichever is later, the cursor or `from`: given both, PostgreSQL cannot
-    // tell which bound is tighter and may start at the earlier, reading every entry between.
+    // The scan starts at whichever is nearer, the cursor or the window's edge (`from` oldest
+    // first, `to` newest first): given both, PostgreSQL cannot tell which bound is tighter and may
+    // start at the farther one, reading every entry between.
     const [last] = await db.select({ at: t.occurredAt }).from(t).where(eq(t.id, after)).limit(1);
-    const resume = sql`(${t.occurredAt}, ${t.id}) > (${(last?.at ?? new Date(0)).toISOString()}::timestamptz, ${after}::bigint)`;
-    if (!filters.from || (last && last.at >= new Date(filters.from))) where = conditions({ ...filters, from: undefined });
-    if (!filters.from || !last || last.at >= new Date(filters.from)) where.push(resume);
+    const lastAt = (last?.at ?? new Date(newest ? 8.64e15 : 0)).toISOString();
+    const resume = newest
+      ? sql`(${t.occurredAt}, ${t.id}) < (${lastAt}::timestamptz, ${after}::bigint)`
+      : sql`(${t.occurredAt}, ${t.id}) > (${lastAt}::timestamptz, ${after}::bigint)`;
+    const edge = newest ? filters.to : filters.from;
+    const inside = (at: Date) => (newest ? at <= new Date(edge!) : at >= new Date(edge!));
+    if (!edge || (last && inside(last.at))) where = conditions({ ...filters, ...(newest ? { to: undefined } : { from: undefined }) });
+    if (!edge || !last || inside(last.at)) where.push(resume);
   }
   const streams = await fewMatchingBids(db, filters);
   if (streams) where.push(sql`${t.streamId} = any(${`{${streams.join(',')}}`}::text[])`);
@@ -114,7 +139,7 @@ async function page(db: Db, filters: TrailFilters, after: number, limit: number)
     .select({ id: t.id, streamId: t.streamId, occurredAt: t.occurredAt })
     .from(t)
     .where(and(...where))
-    .orderBy(...(byTime ? [asc(t.occurredAt), asc(t.id)] : [asc(t.id)]))
+    .orderBy(...(byTime ? [sort(t.occurredAt), sort(t.id)] : [sort(t.id)]))
     .limit(limit)
     .as('found');
   const rows = await db
@@ -122,14 +147,14 @@ async function page(db: Db, filters: TrailFilters, after: number, limit: number)
     .from(found)
     .innerJoin(decisionEvents, eq(decisionEvents.id, found.id))
     .innerJoin(bids, eq(bids.reference, found.streamId))
-    .orderBy(...(byTime ? [asc(found.occurredAt), asc(found.id)] : [asc(found.id)]));
+    .orderBy(...(byTime ? [sort(found.occurredAt), sort(found.id)] : [sort(found.id)]));
   return rows.map(({ event, bid }) => ({ id: event.id, ...toStoredEvent(event), bid }));
 }
 
 export type TrailRow = Awaited<ReturnType<typeof page>>[number];
 
-export async function searchTrail(db: Db, filters: TrailFilters, cursor = 0, limit = 100): Promise<{ items: TrailRow[]; nextCursor: number | null }> {
-  const items = await page(db, filters, cursor, limit + 1);
+export async function searchTrail(db: Db, filters: TrailFilters, cursor = 0, limit = 100, order: TrailOrder = 'oldest'): Promise<{ items: TrailRow[]; nextCursor: number | null }> {
+  const items = await page(db, filters, cursor, limit + 1, order);
   const more = items.length > limit;
   if (more) items.pop();
   return { items, nextCursor: more ? items.at(-1)!.id : null };
@@ -206,6 +231,7 @@ function copyConditions(f: TrailFilters): string[] {
   if (f.minPence !== undefined) out.push(`t.total_pence >= ${literal(f.minPence)}`);
   if (f.maxPence !== undefined) out.push(`t.total_pence <= ${literal(f.maxPence)}`);
   if (f.action) out.push(`t.action like ${literal(`${f.action.replace(/[%_\\]/g, '\\$&')}%`)}`);
+  if (f.actions) out.push(actionsCondition('t.action', f.actions));
   if (f.reference) out.push(`t.stream_id = ${literal(f.reference)}`);
   if (f.from) out.push(`t.occurred_at >= ${literal(new Date(f.from))}`);
   if (f.to) out.push(`t.occurred_at <= ${literal(new Date(f.to))}`);
@@ -270,6 +296,187 @@ export function exportTrailCsv(db: Db, filters: TrailFilters, batchSize = 1000):
       }
       after = rows.at(-1)!.id;
       controller.enqueue(encoder.encode(csvLines(rows)));
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The finance CSV: one row per decision, in pounds and words beside the codes.
+
+export const FINANCE_CSV_COLUMNS = [
+  'decided_at',
+  'bid_reference',
+  'bid_title',
+  'decision',
+  'action',
+  'outcome',
+  'outcome_label',
+  'conditions',
+  'reason',
+  'decided_by',
+  'decided_by_id',
+  'decided_by_role',
+  'decided_by_role_label',
+  'state_after',
+  'state_after_label',
+  'lead_organisation',
+  'lead_organisation_name',
+  'primary_ambition',
+  'primary_ambition_label',
+  'places',
+  'places_labels',
+  'bid_total_pence',
+  'bid_total_pounds',
+  'round_id',
+  'round_title',
+  'round_financial_year',
+  'round_year_pence',
+  'round_year_pounds',
+  'allocation_rank',
+  'meeting_id',
+  'board_minute',
+  'bid_state_now',
+  'bid_state_now_label',
+  'details',
+  'event_id',
+] as const;
+
+interface DecisionRow {
+  id: string | number;
+  event_id: string;
+  reference: string;
+  occurred_at: string | Date;
+  actor_id: string;
+  actor_role: string;
+  actor_name: string | null;
+  action: string;
+  to_state: string | null;
+  payload: unknown;
+  title: string;
+  lead_organisation: string;
+  lead_organisation_name: string | null;
+  primary_ambition: string;
+  places: string[] | string;
+  total_pence: string | number;
+  bid_state: string;
+  round_id: string | null;
+  round_title: string | null;
+  round_year: string | null;
+  round_year_pence: string | number | null;
+}
+
+/** The bid's decisions, and the round's overrides named to a bid, as rows shaped like trail_search's. */
+const DECISIONS_SQL = `(
+    select s.* from trail_search s where ${actionsCondition('s.action', DECISION_ACTIONS.filter((a) => a !== 'allocation.overridden'))}
+    union all
+    select (trail_search_row(re.id, rb.reference, re.occurred_at, re.action, rb)).*
+      from decision_events re join bids rb on rb.reference = re.payload ->> 'reference'
+      where re.action = 'allocation.overridden' and re.stream_type = 'round'
+  ) t`;
+
+function decisionQuery(filters: TrailFilters, after: number, limit: number): string {
+  const where = [...copyConditions(filters), `t.id > ${literal(after)}`];
+  return `select t.id, e.event_id, t.stream_id as reference, e.occurred_at, e.actor_id, e.actor_role, u.name as actor_name, e.action, e.to_state, e.payload,
+      b.title, b.lead_organisation, o.name as lead_organisation_name, b.primary_ambition, b.places, b.total_pence, b.state as bid_state,
+      r.id as round_id, r.title as round_title, r.financial_year as round_year,
+      (select sum(c.recurrent_pence + c.non_recurrent_pence) from bid_costs c where c.reference = b.reference and c.financial_year = r.financial_year) as round_year_pence
+    from ${DECISIONS_SQL}
+    join decision_events e on e.id = t.id
+    join bids b on b.reference = t.stream_id
+    left join organisations o on o.code = b.lead_organisation
+    left join users u on u.id = e.actor_id
+    left join funding_rounds r on r.id = (case when e.stream_type = 'round' then e.stream_id else e.payload ->> 'roundId' end)
+    where ${where.join(' and ')}
+    order by t.id limit ${literal(limit)}`;
+}
+
+const textOf = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
+const listOf = (value: unknown): string[] => (Array.isArray(value) ? value.map(textOf).filter(Boolean) : []);
+/** PostgreSQL's text array as the driver gives it: an array, or its literal ("{a,b}") from a raw query. */
+const arrayOf = (value: string[] | string): string[] => (Array.isArray(value) ? value : value.replace(/^\{|\}$/g, '').split(',').filter(Boolean).map((v) => v.replace(/^"|"$/g, '')));
+
+function outcomeOf(action: string, payload: Record<string, unknown>): string {
+  if (action === 'board.decision_recorded') return payload.approved ? 'approved' : 'not_approved';
+  if (action === 'assembly.chairs_action_ratified') return 'ratified';
+  if (action === 'assembly.chairs_action_not_ratified') return 'not_ratified';
+  return textOf(payload.outcome);
+}
+
+function decisionLine(row: DecisionRow): (string | number)[] {
+  const payload = (typeof row.payload === 'string' ? JSON.parse(row.payload) : (row.payload ?? {})) as Record<string, unknown>;
+  const outcome = outcomeOf(row.action, payload);
+  const places = arrayOf(row.places);
+  const total = Number(row.total_pence);
+  const roundYear = row.round_year_pence === null ? null : Number(row.round_year_pence);
+  return [
+    new Date(row.occurred_at).toISOString(),
+    row.reference,
+    row.title,
+    actionLabel(row.action),
+    row.action,
+    outcome,
+    outcome ? outcomeInWords(outcome) : '',
+    listOf(payload.conditions).join('; '),
+    textOf(payload.reason),
+    row.actor_id === 'system' ? roleInWords('system') : (row.actor_name ?? row.actor_id),
+    row.actor_id,
+    row.actor_role,
+    roleInWords(row.actor_role),
+    row.to_state ?? '',
+    stateInWords(row.to_state),
+    row.lead_organisation,
+    row.lead_organisation_name ?? '',
+    row.primary_ambition,
+    AMBITION_LABELS[row.primary_ambition as Ambition] ?? row.primary_ambition,
+    places.join(';'),
+    places.map((p) => PLACE_LABELS[p as Place] ?? p).join('; '),
+    total,
+    poundsDecimal(total),
+    row.round_id ?? '',
+    row.round_title ?? '',
+    row.round_year ?? '',
+    roundYear ?? '',
+    roundYear === null ? '' : poundsDecimal(roundYear),
+    textOf(payload.rank),
+    textOf(payload.meetingId),
+    textOf(payload.minuteReference),
+    row.bid_state,
+    stateInWords(row.bid_state),
+    payloadInWords(payload),
+    row.event_id,
+  ];
+}
+
+/** One batch of the finance CSV's rows after an event id: for its tests and its stream. */
+export async function decisionRows(db: Db, filters: TrailFilters, after = 0, limit = 500): Promise<{ id: number; line: (string | number)[] }[]> {
+  const rows = rowsOf<DecisionRow>(await db.execute(sql.raw(decisionQuery(filters, after, limit))));
+  return rows.map((row) => ({ id: Number(row.id), line: decisionLine(row) }));
+}
+
+/**
+ * The filtered trail's decisions as CSV, one row each (DECISION_ACTIONS), oldest first: labels
+ * beside the codes and pounds beside the pence, for finance's spreadsheets. Streamed a batch at
+ * a time in event order (keyset on the event id), so it runs in constant memory at any size.
+ */
+export function exportFinanceCsv(db: Db, filters: TrailFilters, batchSize = 500): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let after = 0;
+  let headerSent = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!headerSent) {
+        headerSent = true;
+        controller.enqueue(encoder.encode(stringify([FINANCE_CSV_COLUMNS])));
+        return;
+      }
+      const rows = await decisionRows(db, filters, after, batchSize);
+      if (rows.length === 0) {
+        controller.close();
+        return;
+      }
+      after = rows.at(-1)!.id;
+      // escape_formulas: a cell that begins = + - @ cannot run as a formula when opened in Excel.
+      controller.enqueue(encoder.encode(stringify(rows.map((r) => r.line), { escape_formulas: true })));
     },
   });
 }

@@ -1,5 +1,6 @@
 // How the web pages write money, dates and the domain's words for people to read.
-import { AMBITION_LABELS, PLACE_LABELS, type Ambition, type Place } from '../domain/vocabulary.js';
+// The labels live in the domain's vocabulary, so the pages, the API and the CSVs use the same words.
+import { AMBITION_LABELS, BID_STATE_LABELS, OUTCOME_LABELS, PLACE_LABELS, ROLE_LABELS, type Ambition, type Place } from '../domain/vocabulary.js';
 import type { BidState } from '../shared.js';
 
 export { formatPence as money } from '../domain/allocation.js';
@@ -26,22 +27,7 @@ export const plainDates = (text: string): string => text.replace(/\d{4}-\d{2}-\d
 export const ambition = (id: string) => AMBITION_LABELS[id as Ambition] ?? id;
 export const place = (id: string) => PLACE_LABELS[id as Place] ?? id;
 
-export const STATE_LABELS: Record<BidState, string> = {
-  SUBMITTED: 'Submitted',
-  INTAKE: 'Intake checks',
-  RETURNED: 'Returned: information missing',
-  LAPSED: 'Lapsed',
-  HUB_REVIEW: 'Evaluation hub review',
-  AWAITING_REVISION: 'Revisions requested',
-  CLOSED_NOT_SUPPORTED: 'Not supported',
-  SCORING: 'Scoring',
-  AWAITING_ASSEMBLY: 'Waiting for the CCP Assembly',
-  AWAITING_BOARD: 'Waiting for the ICB Board',
-  ALLOCATION: 'Supported: waiting for allocation',
-  FUNDED: 'Funded',
-  WAITLISTED: 'Waitlisted',
-  WITHDRAWN: 'Withdrawn',
-};
+export const STATE_LABELS = BID_STATE_LABELS;
 
 /** NHS tag colour for each state: what needs someone's attention stands out. */
 export const STATE_COLOURS: Record<BidState, string> = {
@@ -63,15 +49,7 @@ export const STATE_COLOURS: Record<BidState, string> = {
 
 export const stateLabel = (state: string) => STATE_LABELS[state as BidState] ?? state;
 
-export const ROLE_LABELS: Record<string, string> = {
-  applicant: 'Programme team',
-  evaluator: 'Evaluator',
-  hub_lead: 'Evaluation hub lead',
-  assembly_member: 'CCP Assembly member',
-  assembly_chair: 'CCP Assembly chair',
-  finance: 'ICB finance',
-  admin: 'Administrator',
-};
+export { ROLE_LABELS };
 
 export const BAND_LABELS: Record<string, string> = {
   high: 'High',
@@ -98,12 +76,4 @@ export function penceToPounds(pence: number): string {
   return pence % 100 === 0 ? String(pence / 100) : (pence / 100).toFixed(2);
 }
 
-/** The CCP Assembly's decisions and the chair's actions, as the bid and Assembly pages say them. */
-export const OUTCOME_LABELS: Record<string, string> = {
-  supported: 'Supported',
-  supported_with_conditions: 'Supported with conditions',
-  deferred: 'Deferred',
-  not_supported: 'Not supported',
-  ratified: "Chair's action ratified",
-  not_ratified: "Chair's action not ratified",
-};
+export { OUTCOME_LABELS };

@@ -1,6 +1,7 @@
 // Finance's and the admin's pages in a real browser: opening a funding round through the form,
 // the allocation chart and its table, a what-if that changes nothing, refused and stale
-// confirmations, the decision trail's search, CSV and integrity check, money against the
+// confirmations, the decision trail (the latest events at once, filtered by words, the finance
+// CSV beside the raw one) and its integrity check, money against the
 // envelope, and the admin's Board decision and re-score on a bid.
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
@@ -246,52 +247,88 @@ describe("finance's and the admin's pages", () => {
     await waitForBid(ctx, refs.c, (b) => b.state === 'WAITLISTED', 'waitlisted');
   });
 
-  it("lets finance search the trail, download what it found as CSV, and check the trail's integrity", async () => {
+  it("opens the trail on the latest events, filters them by words, downloads the finance CSV beside the raw one, and checks the trail's integrity", async () => {
+    // The latest events at once, newest first, with no search needed.
     await finance.goto(`${web.url}/app/trail`);
-    expect(await finance.locator('table').count()).toBe(0);
-    await expectAccessible(finance, 'the trail search, before searching');
+    await shows(finance, '50 events, newest first; there are older ones on the next page.');
+    const opening = await tableRows(finance, 'Events that match the filters');
+    expect(opening).toHaveLength(50);
+    // Its first row is one of the trail's latest events (letters may still be adding theirs).
+    const latest = (await searchTrail(ctx.db, {}, 0, 20, 'newest')).items.map((e) => e.streamId);
+    expect(latest.some((reference) => opening[0]!.includes(reference))).toBe(true);
+    await expectAccessible(finance, 'the trail, opened on the latest events');
 
     await finance.getByLabel('Whole-life cost from').fill('lots');
+    await finance.getByLabel('Words in what happened').fill('teleported');
     await finance.getByRole('button', { name: 'Search', exact: true }).click();
     await shows(finance, 'There is a problem');
     expect(await message(finance)).toContain('Enter the lowest amount as an amount of money, such as 250,000');
-    await expectAccessible(finance, 'the trail search with an error');
+    expect(await message(finance)).toContain('No kind of event has these words in its name: try a word such as decision, allocation or review');
+    await expectAccessible(finance, 'the trail search with errors');
 
+    // Filtered by words of what happened, as the page names it: no codes to know.
     await finance.getByLabel('Whole-life cost from').fill('');
     await finance.getByLabel('Financial year').fill('2026/27');
     await finance.getByLabel('Organisation').selectOption('NNUH');
-    await finance.getByLabel('Action starts with').fill('allocation.');
+    await finance.getByLabel('Words in what happened').fill('allocation');
     await finance.getByRole('button', { name: 'Search', exact: true }).click();
-    await shows(finance, 'Events that match the filters');
+    await shows(finance, /events, newest first/);
     const rows = await tableRows(finance, 'Events that match the filters');
     for (const reference of [refs.a, refs.b, refs.c, refs.f]) {
-      expect(rows.filter((r) => r.includes(reference) && r.includes('Allocation confirmed by finance') && r.includes('Claire Dawson'))).toHaveLength(1);
-      expect(rows.filter((r) => r.includes(reference) && r.includes('Provisional place in an allocation')).length).toBeGreaterThan(0);
+      expect(rows.filter((r) => r.includes(reference) && r.includes('Allocation confirmed') && r.includes('Claire Dawson'))).toHaveLength(1);
+      expect(rows.filter((r) => r.includes(reference) && r.includes('Allocation proposed')).length).toBeGreaterThan(0);
     }
     expect(rows.join('\n')).not.toContain(refs.board);
     expect(rows.join('\n')).not.toContain(refs.rescore);
-    await expectAccessible(finance, 'the trail search results');
+    // The details in words: outcomes and states by their labels, never the codes the trail stores.
+    const confirmedA = rows.find((r) => r.includes(refs.a) && r.includes('Allocation confirmed'))!;
+    expect(confirmedA).toContain('Outcome: Funded');
+    expect(confirmedA).toMatch(/Supported: waiting for allocation\W+to\s+Funded/);
+    for (const row of rows) {
+      expect(row).not.toMatch(/\b[a-z]+_[a-z_]+\b/);
+      expect(row).not.toMatch(/\b[A-Z]+_[A-Z_]+\b/);
+    }
+    await expectAccessible(finance, 'the trail filtered by words');
     await screenshot(finance, 'finance-trail');
+
+    // What happened, chosen by its name from the list.
+    await finance.getByLabel('Words in what happened').fill('');
+    await finance.getByLabel('What happened', { exact: true }).selectOption({ label: 'Allocation confirmed' });
+    await finance.getByRole('button', { name: 'Search', exact: true }).click();
+    await shows(finance, '4 events, newest first.');
+    const confirmations = await tableRows(finance, 'Events that match the filters');
+    expect(confirmations.every((r) => r.includes('Allocation confirmed'))).toBe(true);
+
+    // The finance CSV, one row per decision in pounds and words, beside the raw one.
+    const financeHref = await finance.getByRole('link', { name: 'Download the decisions for finance (CSV)' }).getAttribute('href');
+    const financeCsv = await finance.request.get(`${web.url}${financeHref}`);
+    expect(financeCsv.status()).toBe(200);
+    expect(financeCsv.headers()['content-disposition']).toMatch(/^attachment; filename="decisions-for-finance-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const decisions = parse<Record<string, string>>(await financeCsv.text(), { columns: true });
+    const pounds = Object.fromEntries(decisions.map((r) => [r.bid_reference, r]));
+    expect(decisions.map((r) => r.decision)).toEqual(['Allocation confirmed', 'Allocation confirmed', 'Allocation confirmed', 'Allocation confirmed']);
+    expect(pounds[refs.a]).toMatchObject({ outcome: 'funded', outcome_label: 'Funded', round_title: 'Main round 2026/27', round_year_pence: '8000000', round_year_pounds: '80000.00', decided_by: 'Claire Dawson' });
+    expect(pounds[refs.c]).toMatchObject({ outcome_label: 'Waitlisted', round_year_pounds: '100000.00', bid_total_pounds: '200000.00', state_after_label: 'Waitlisted' });
+    expect(pounds[refs.f]).toMatchObject({ outcome_label: 'Funded', round_year_pounds: '15000.00', bid_total_pence: '31500000', bid_total_pounds: '315000.00', lead_organisation: 'NNUH' });
 
     const href = await finance.getByRole('link', { name: /Download as CSV/ }).getAttribute('href');
     const csv = await finance.request.get(`${web.url}${href}`);
     expect(csv.status()).toBe(200);
     expect(csv.headers()['content-disposition']).toMatch(/^attachment; filename="decision-trail-\d{4}-\d{2}-\d{2}\.csv"$/);
     const records = parse<Record<string, string>>(await csv.text(), { columns: true });
-    expect(records.length).toBe(rows.length);
+    expect(records.length).toBe(confirmations.length);
     for (const reference of [refs.a, refs.b, refs.c, refs.f]) {
       expect(records.filter((r) => r.bid_reference === reference && r.action === 'allocation.confirmed' && r.actor_id === 'claire.dawson')).toHaveLength(1);
     }
-    expect(records.every((r) => r.action?.startsWith('allocation.'))).toBe(true);
 
-    // Without the action filter the bids' whole histories match: a page at a time, by cursor.
+    // Without what happened the bids' whole histories match: a page at a time, by cursor, newest first.
     const total = (await searchTrail(ctx.db, { financialYear: '2026/27', organisation: 'NNUH' }, 0, 10_000)).items.length;
     expect(total).toBeGreaterThan(50);
-    await finance.getByLabel('Action starts with').fill('');
+    await finance.getByLabel('What happened', { exact: true }).selectOption({ label: 'Anything' });
     await finance.getByRole('button', { name: 'Search', exact: true }).click();
-    await shows(finance, '50 events, oldest first; there are more on the next page.');
-    await finance.getByRole('link', { name: /Next/ }).click();
-    await shows(finance, `${Math.min(total - 50, 50)} events, oldest first`);
+    await shows(finance, '50 events, newest first; there are older ones on the next page.');
+    await finance.getByRole('link', { name: /Older events/ }).click();
+    await shows(finance, `${Math.min(total - 50, 50)} events, newest first`);
     expect(await tableRows(finance, 'Events that match the filters')).toHaveLength(Math.min(total - 50, 50));
 
     await finance.getByRole('button', { name: "Check the trail's integrity" }).click();

@@ -157,7 +157,7 @@ describe('one bid from the form to the decision trail, every person in the brows
     await click(finance, 'Search');
     const events = await finance.locator('table', { has: finance.locator('caption', { hasText: 'Events that match the filters' }) }).locator('tbody tr').allInnerTexts();
     expect(events.some((e) => e.includes('Bid submitted'))).toBe(true);
-    expect(events.some((e) => e.includes('Allocation confirmed by finance') && e.includes('Claire Dawson'))).toBe(true);
+    expect(events.some((e) => e.includes('Allocation confirmed') && e.includes('Claire Dawson'))).toBe(true);
     const href = await finance.getByRole('link', { name: /Download as CSV/ }).getAttribute('href');
     const csv = await finance.request.get(`${web.url}${href}`);
     expect(csv.status()).toBe(200);

@@ -2,11 +2,11 @@
 // export and verification (finance and admin), and the money supported and committed.
 import { createRoute, z } from '@hono/zod-openapi';
 import { financialYearSchema } from '../../domain/bid.js';
-import { AMBITIONS, PLACES } from '../../domain/vocabulary.js';
+import { actionsMatchingWords, AMBITIONS, PLACES } from '../../domain/vocabulary.js';
 import { getVisibleBid } from '../../services/bids.js';
 import { getMeeting } from '../../services/meetings.js';
 import { committedAgainstEnvelopes } from '../../services/rounds.js';
-import { bidTrail, exportTrailCsv, moneyTotals, needFinance, searchTrail, verifyTrail } from '../../services/trail.js';
+import { bidTrail, exportFinanceCsv, exportTrailCsv, moneyTotals, needFinance, searchTrail, verifyTrail, type TrailFilters } from '../../services/trail.js';
 import { BID_STATES } from '../../shared.js';
 import { errorResponses } from '../openapi.js';
 import { bearer, newRouter } from '../router.js';
@@ -28,10 +28,21 @@ const filtersQuery = z.object({
   minPence: z.coerce.number().int().min(0).optional().openapi({ description: "The bid's whole-life cost, at least" }),
   maxPence: z.coerce.number().int().min(0).optional().openapi({ description: "The bid's whole-life cost, at most" }),
   action: z.string().regex(/^[a-z_.]{1,60}$/).optional().openapi({ description: 'Actions starting with this, e.g. assembly.', example: 'assembly.' }),
+  words: z
+    .string()
+    .max(100)
+    .regex(/^[\p{L}\p{N}\s'’.,:-]*$/u, 'must be letters, numbers and spaces')
+    .optional()
+    .openapi({ description: "Events whose label (as the trail page names them) holds every word, each word the start of one of the label's", example: 'allocation confirmed' }),
   reference: z.string().max(20).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
 });
+
+/** The query's filters for the service: the words become the actions whose labels hold them. */
+function filtersOf({ words, ...filters }: z.infer<typeof filtersQuery>): TrailFilters {
+  return words?.trim() ? { ...filters, actions: actionsMatchingWords(words) } : filters;
+}
 
 const BREAK_KINDS = [
   'event_changed',
@@ -142,12 +153,14 @@ export function trailRouter() {
       path: '/trail',
       tags: [TAG],
       summary: 'The whole decision trail, filtered (finance)',
-      description: 'Events on every bid, filtered by the bid\'s financial year, ambition, place, organisation, state and amount; oldest first. Pass nextCursor back as cursor for the next page.',
+      description:
+        "Events on every bid, filtered by the bid's financial year, ambition, place, organisation, state and amount, and by the event's action or the words of its label; oldest first, or newest first with order=newest. Pass nextCursor back as cursor for the next page (in the same order).",
       security: bearer,
       request: {
         query: filtersQuery.extend({
           cursor: z.coerce.number().int().min(0).default(0),
           limit: z.coerce.number().int().min(1).max(500).default(100),
+          order: z.enum(['oldest', 'newest']).default('oldest').openapi({ description: 'oldest first (the default) or newest first' }),
         }),
       },
       responses: {
@@ -157,8 +170,8 @@ export function trailRouter() {
     }),
     async (c) => {
       needFinance(c.get('user'));
-      const { cursor, limit, ...filters } = c.req.valid('query');
-      return c.json(await searchTrail(c.get('deps').db, filters, cursor, limit), 200);
+      const { cursor, limit, order, ...filters } = c.req.valid('query');
+      return c.json(await searchTrail(c.get('deps').db, filtersOf(filters), cursor, limit, order), 200);
     },
   );
 
@@ -179,9 +192,36 @@ export function trailRouter() {
     (c) => {
       needFinance(c.get('user'));
       const stamp = new Date().toISOString().slice(0, 10);
-      return new Response(exportTrailCsv(c.get('deps').db, c.req.valid('query')), {
+      return new Response(exportTrailCsv(c.get('deps').db, filtersOf(c.req.valid('query'))), {
         status: 200,
         headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="decision-trail-${stamp}.csv"` },
+      });
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/trail/finance.csv',
+      tags: [TAG],
+      summary: "The filtered trail's decisions as CSV, in pounds and words (finance)",
+      description:
+        "One row per decision: the CCP Assembly's (as applied to the bid), the chair's action and its ratification, the ICB Board's, each allocation override and each allocation confirmed; oldest first. " +
+        'Labels beside the codes (decision, outcome, role, state, organisation, ambition, places) and pounds beside the pence (the whole-life cost, and the bid\'s cost in the round\'s financial year). ' +
+        'The same filters as the trail. Streams, a batch at a time; cells that would run as spreadsheet formulas are escaped.',
+      security: bearer,
+      request: { query: filtersQuery },
+      responses: {
+        200: { description: 'CSV, one row per decision', content: { 'text/csv': { schema: z.string() } } },
+        ...errorResponses(400, 401, 403),
+      },
+    }),
+    (c) => {
+      needFinance(c.get('user'));
+      const stamp = new Date().toISOString().slice(0, 10);
+      return new Response(exportFinanceCsv(c.get('deps').db, filtersOf(c.req.valid('query'))), {
+        status: 200,
+        headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="decisions-for-finance-${stamp}.csv"` },
       });
     },
   );

@@ -1,22 +1,25 @@
-// The whole decision trail for ICB finance and the admin: search it with the API's filters,
-// download what matches as CSV, and check that no event was changed or removed.
+// The whole decision trail for ICB finance and the admin: the latest events at once, newest
+// first; filters on the bid and on what happened, by its name in words (vocabulary.ts); the
+// details in words and pounds; what matches as the raw CSV or the finance CSV (one row per
+// decision); and a check that no event was changed or removed.
 import { asc, inArray } from 'drizzle-orm';
 import type { FC } from 'hono/jsx';
 import { ApiError } from '../../api/errors.js';
 import type { Db } from '../../db/client.js';
 import { organisations, users } from '../../db/schema.js';
 import { financialYearSchema } from '../../domain/bid.js';
-import { AMBITIONS, PLACES } from '../../domain/vocabulary.js';
-import { exportTrailCsv, needFinance, searchTrail, verifyTrail, type TrailFilters, type TrailRow, type TrailVerification } from '../../services/trail.js';
+import { payloadInWords } from '../../domain/trail-words.js';
+import { actionLabel, actionsMatchingWords, AMBITIONS, PLACES, TRAIL_ACTION_LABELS } from '../../domain/vocabulary.js';
+import { exportFinanceCsv, exportTrailCsv, needFinance, searchTrail, verifyTrail, type TrailFilters, type TrailRow, type TrailVerification } from '../../services/trail.js';
 import { BID_STATES } from '../../shared.js';
 import { render, signedIn, type WebApp, type WebContext } from '../app.js';
 import { BackLink, Button, ButtonLink, Form, InsetText, Pagination, Select, SummaryList, Table, Tag, TextInput, WarningCallout } from '../components.js';
-import { ambition, dateTime, money, place, ROLE_LABELS, stateLabel } from '../format.js';
+import { ambition, dateTime, place, ROLE_LABELS, stateLabel } from '../format.js';
 import { poundsField, Problems } from './finance-forms.js';
 
 const PAGE_SIZE = 50;
 
-const FILTER_FIELDS = ['financialYear', 'ambition', 'place', 'organisation', 'state', 'amountFrom', 'amountTo', 'action', 'reference'] as const;
+const FILTER_FIELDS = ['financialYear', 'ambition', 'place', 'organisation', 'state', 'amountFrom', 'amountTo', 'event', 'words', 'reference'] as const;
 type FilterQuery = Record<(typeof FILTER_FIELDS)[number], string>;
 
 const queryOf = (c: WebContext): FilterQuery => Object.fromEntries(FILTER_FIELDS.map((f) => [f, c.req.query(f)?.trim() ?? ''])) as FilterQuery;
@@ -59,11 +62,21 @@ function toFilters(q: FilterQuery, organisationCodes: string[]): { filters: Trai
   if (from !== null) filters.minPence = from;
   if (to !== null) filters.maxPence = to;
   if (from !== null && to !== null && to < from) problems.add('amountTo', 'The highest amount must be the same as or more than the lowest amount');
-  if (q.action) {
-    const action = q.action.toLowerCase();
-    if (/^[a-z_.]{1,60}$/.test(action)) filters.action = action;
-    else problems.add('action', 'Enter the start of an action in lower-case letters, dots and underscores, such as allocation.');
+  // What happened, by its name: chosen from the list, or by words in it (both: the events that are both).
+  let actions: string[] | undefined;
+  if (q.event) {
+    if (TRAIL_ACTION_LABELS[q.event]) actions = [q.event];
+    else problems.add('event', 'Choose what happened from the list');
   }
+  if (q.words) {
+    if (q.words.length > 100) problems.add('words', 'Enter 100 characters or fewer, such as allocation confirmed');
+    else {
+      const matching = actionsMatchingWords(q.words);
+      if (matching.length === 0) problems.add('words', 'No kind of event has these words in its name: try a word such as decision, allocation or review');
+      actions = actions ? actions.filter((a) => matching.includes(a)) : matching;
+    }
+  }
+  if (actions) filters.actions = actions;
   if (q.reference) {
     if (q.reference.length <= 20) filters.reference = q.reference.toUpperCase();
     else problems.add('reference', 'Enter a bid reference of 20 characters or fewer, such as NW-2026-0042');
@@ -77,12 +90,11 @@ export function registerTrailPages(web: WebApp): void {
     const q = queryOf(c);
     const orgs = await organisationList(c);
     const { filters, problems } = toFilters(q, orgs.map((o) => o.code));
-    // A search is any visit with a query, even with every filter empty (the whole trail).
-    const searched = new URL(c.req.url).search.length > 1;
-    // The cursor is the last event's id: a whole number, or the start.
+    // The cursor is the last event's id: a whole number, or the start (the latest events).
     const cursorParam = c.req.query('cursor') ?? '';
     const cursor = /^\d{1,15}$/.test(cursorParam) ? Number(cursorParam) : 0;
-    const results = searched && !problems.any ? await searchTrail(c.get('deps').db, filters, cursor, PAGE_SIZE) : null;
+    // The page opens on the latest events, newest first, with no search needed.
+    const results = problems.any ? null : await searchTrail(c.get('deps').db, filters, cursor, PAGE_SIZE, 'newest');
     const names = results ? await personNames(c.get('deps').db, results.items.map((e) => e.actorId)) : {};
     return render(
       c,
@@ -111,6 +123,17 @@ export function registerTrailPages(web: WebApp): void {
     });
   });
 
+  web.get('/app/trail/finance.csv', async (c) => {
+    needFinance(signedIn(c));
+    const { filters, problems } = toFilters(queryOf(c), (await organisationList(c)).map((o) => o.code));
+    if (problems.any) throw new ApiError(400, 'validation_failed', `The filters are not valid: ${problems.list.map((p) => p.message).join('; ')}`);
+    const stamp = new Date().toISOString().slice(0, 10);
+    return c.body(exportFinanceCsv(c.get('deps').db, filters), 200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="decisions-for-finance-${stamp}.csv"`,
+    });
+  });
+
   web.get('/app/trail/verify', async (c) => {
     needFinance(signedIn(c));
     const verdict = await verifyTrail(c.get('deps').db, c.get('deps').config.TRAIL_SEAL_KEY);
@@ -125,7 +148,7 @@ export function registerTrailPages(web: WebApp): void {
 const SearchForm: FC<{ q: FilterQuery; errors: Record<string, string>; organisations: { code: string; name: string }[] }> = ({ q, errors, organisations: orgs }) => (
   <Form action="/app/trail" method="get" csrf="">
     <h2>Search the trail</h2>
-    <p>Filters apply to the bid: its costs' financial years, its ambitions, places, organisations, state now and whole-life cost. Leave them all empty to see everything.</p>
+    <p>Most filters apply to the bid: its costs' financial years, its ambitions, places, organisations, state now and whole-life cost. What happened and its words apply to each event. Leave them all empty to see every event, the latest first.</p>
     <div class="nhsuk-grid-row">
       <div class="nhsuk-grid-column-one-third">
         <TextInput name="financialYear" label="Financial year" hint="For example, 2026/27" width={10} value={q.financialYear} error={errors.financialYear} />
@@ -155,8 +178,13 @@ const SearchForm: FC<{ q: FilterQuery; errors: Record<string, string>; organisat
       <div class="nhsuk-grid-column-one-third">
         <TextInput name="amountTo" label="Whole-life cost to" prefix="£" width={10} inputmode="decimal" value={q.amountTo} error={errors.amountTo} />
       </div>
-      <div class="nhsuk-grid-column-one-third">
-        <TextInput name="action" label="Action starts with" hint="For example, allocation. or assembly." width={20} spellcheck={false} value={q.action} error={errors.action} />
+    </div>
+    <div class="nhsuk-grid-row">
+      <div class="nhsuk-grid-column-one-half">
+        <Select name="event" label="What happened" placeholder="Anything" options={Object.entries(TRAIL_ACTION_LABELS).map(([value, label]) => ({ value, label }))} value={q.event} error={errors.event} />
+      </div>
+      <div class="nhsuk-grid-column-one-half">
+        <TextInput name="words" label="Words in what happened" hint="For example, decision, or allocation confirmed" width={20} value={q.words} error={errors.words} />
       </div>
     </div>
     <Button>Search</Button>
@@ -171,17 +199,24 @@ const Results: FC<{ q: FilterQuery; cursor: number; items: TrailRow[]; nextCurso
     <h2 id="results-heading">Events</h2>
     {items.length === 0 ? (
       <InsetText>
-        <p>No events match these filters{cursor ? ' after the ones already shown' : ''}.</p>
+        <p>No events match these filters{cursor ? ' before the ones already shown' : ''}.</p>
       </InsetText>
     ) : (
       <>
         <p>
-          {items.length} events, oldest first{nextCursor ? '; there are more on the next page' : ''}.{' '}
-          <a href={`/app/trail/export.csv?${queryString(q)}`}>
-            Download as CSV<span class="nhsuk-u-visually-hidden">: every event that matches these filters</span>
-          </a>{' '}
-          (every event that matches, with its full details and hashes).
+          {items.length} events, newest first{nextCursor ? '; there are older ones on the next page' : ''}.
         </p>
+        <ul class="nhsuk-list">
+          <li>
+            <a href={`/app/trail/finance.csv?${queryString(q)}`}>Download the decisions for finance (CSV)</a>: one row per decision of the CCP Assembly, the chair, the ICB Board and the allocation that matches these filters, in pounds, with labels beside the codes.
+          </li>
+          <li>
+            <a href={`/app/trail/export.csv?${queryString(q)}`}>
+              Download as CSV<span class="nhsuk-u-visually-hidden">: every event that matches these filters</span>
+            </a>
+            : every event that matches, with its full details and hashes, as the trail stores them.
+          </li>
+        </ul>
         <Table
           caption="Events that match the filters"
           head={['When', 'Bid', 'What happened', 'By', 'State', 'Details']}
@@ -194,14 +229,14 @@ const Results: FC<{ q: FilterQuery; cursor: number; items: TrailRow[]; nextCurso
             actionLabel(e.action),
             e.actorId === 'system' ? 'The service, automatically' : <Actor name={names[e.actorId] ?? e.actorId} role={e.actorRole} />,
             <Transition from={e.fromState} to={e.toState} />,
-            <span class="cp-break">{payloadSummary(e.payload)}</span>,
+            <span class="cp-break">{payloadInWords(e.payload, SUMMARY_LENGTH)}</span>,
           ])}
         />
       </>
     )}
     <Pagination
-      previous={cursor ? { href: `/app/trail?${queryString(q)}`, label: 'The first events' } : undefined}
-      next={nextCursor ? { href: `/app/trail?${queryString(q, { cursor: String(nextCursor) })}`, label: 'Later events' } : undefined}
+      previous={cursor ? { href: `/app/trail?${queryString(q)}`, label: 'The latest events' } : undefined}
+      next={nextCursor ? { href: `/app/trail?${queryString(q, { cursor: String(nextCursor) })}`, label: 'Older events' } : undefined}
     />
   </section>
 );
@@ -223,78 +258,8 @@ const Transition: FC<{ from: string | null; to: string | null }> = ({ from, to }
     <>{to ? `${stateLabel(to)} (no change)` : ''}</>
   );
 
-/** The trail's actions in words; any action not listed reads well enough from its own name. */
-const ACTION_LABELS: Record<string, string> = {
-  'bid.submitted': 'Bid submitted',
-  'bid.resubmitted': 'Bid resubmitted',
-  'bid.withdrawn': 'Bid withdrawn',
-  'bid.lapsed': 'Bid lapsed: no answer in time',
-  'bid.returned': 'Returned: information missing',
-  'intake.completed': 'Intake checks passed',
-  'intake.returned': 'Intake found information missing',
-  'review.assigned': 'Evaluator assigned',
-  'review.taken': 'Review taken on',
-  'review.reassigned': 'Review reassigned',
-  'review.step_recorded': 'Review step recorded',
-  'review.rating_recorded': 'Rating recorded',
-  'review.completed': 'Review completed',
-  'review.concluded': 'Evaluation hub review concluded',
-  'review.moderation_required': 'Moderation needed: the ratings differ',
-  'review.moderated': 'Ratings moderated',
-  'review.revisions_requested': 'Revisions requested',
-  'scoring.completed': 'Scored',
-  'scoring.rescore_requested': 'Re-score requested',
-  'hard_rule.must_fund': 'Must-fund: a statutory mandate',
-  'hard_rule.safety_escalation': 'Safety escalation raised',
-  'hard_rule.value_justification_required': 'Value justification needed',
-  'interest.declared': 'Interest declared',
-  'assembly.placed_on_agenda': 'Placed on a CCP Assembly agenda',
-  'assembly.decision_applied': "The CCP Assembly's decision applied",
-  'board.decision_recorded': "The ICB Board's decision recorded",
-  'safety.chairs_action': "Chair's action taken",
-  'allocation.proposed': 'Provisional place in an allocation',
-  'allocation.confirmed': 'Allocation confirmed by finance',
-  'allocation.released': 'Released from a funding round',
-};
-
-export function actionLabel(action: string): string {
-  if (ACTION_LABELS[action]) return ACTION_LABELS[action];
-  const [area = '', what = ''] = action.split('.');
-  const words = (s: string) => s.replace(/_/g, ' ');
-  return what ? `${words(area).charAt(0).toUpperCase()}${words(area).slice(1)}: ${words(what)}` : words(area);
-}
-
-/** The fields people look for first; the CSV carries the whole payload. */
-const FIRST = ['outcome', 'rank', 'reason', 'approved', 'minuteReference', 'recommendation', 'comments', 'roundId', 'version', 'benefitScore', 'band'];
+/** The details column's length; the CSVs carry the whole payload. */
 const SUMMARY_LENGTH = 220;
-
-/** A short, readable line from an event's payload: its simple fields, most telling first. */
-export function payloadSummary(payload: unknown): string {
-  if (!payload || typeof payload !== 'object') return '';
-  const fields = payload as Record<string, unknown>;
-  const keys = Object.keys(fields).filter((k) => k !== 'reference');
-  keys.sort((a, b) => (FIRST.includes(a) ? FIRST.indexOf(a) : FIRST.length) - (FIRST.includes(b) ? FIRST.indexOf(b) : FIRST.length));
-  const parts: string[] = [];
-  for (const key of keys) {
-    const text = simpleValue(key, fields[key]);
-    if (text) parts.push(`${keyWords(key)}: ${text}`);
-  }
-  const line = parts.join('; ');
-  return line.length > SUMMARY_LENGTH ? `${line.slice(0, SUMMARY_LENGTH - 1)}…` : line;
-}
-
-function simpleValue(key: string, value: unknown): string {
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'number') return key.endsWith('Pence') ? money(value) : String(value);
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) return value.join(', ');
-  return '';
-}
-
-const keyWords = (key: string) => {
-  const words = key.replace(/Pence$/, '').replace(/([A-Z])/g, ' $1').toLowerCase();
-  return `${words.charAt(0).toUpperCase()}${words.slice(1)}`;
-};
 
 // ---------------------------------------------------------------------------------------------
 // Verification
