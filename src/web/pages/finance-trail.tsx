@@ -255,6 +255,9 @@ const ACTION_LABELS: Record<string, string> = {
   'allocation.proposed': 'Provisional place in an allocation',
   'allocation.confirmed': 'Allocation confirmed by finance',
   'allocation.released': 'Released from a funding round',
+  'reconsideration.requested': 'Reconsideration asked for',
+  'reconsideration.reviewed': 'Reconsideration reviewed',
+  'reconsideration.window_closed': 'Time to ask for reconsideration ended',
 };
 
 export function actionLabel(action: string): string {
