@@ -155,6 +155,8 @@ export const envSchema = z.object({
   DEADLINE_REVISION: deadline('28d'),
   DEADLINE_CHAIRS_ACTION: deadline('5wd'),
   DEADLINE_AGENDA_CLOSE: deadline('5wd'),
+  /** How long after the decision letter a programme team may ask the Assembly to reconsider a decision not to support its bid. */
+  DEADLINE_RECONSIDERATION: deadline('30wd'),
   /** How long one activity attempt may run before Temporal retries it (on another worker). */
   ACTIVITY_TIMEOUT: deadline('1m').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 30s or 1m, not working days'),
   /** A workflow continues as new once its history has this many events (or Temporal suggests it sooner). */

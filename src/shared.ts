@@ -97,6 +97,8 @@ export interface PolicySnapshot {
     revision: DurationSpec;
     chairsAction: DurationSpec;
     agendaClose: DurationSpec;
+    /** DEADLINE_RECONSIDERATION: how long after a decision letter the programme team may ask for reconsideration. Absent in bids started before it: none. */
+    reconsideration?: DurationSpec;
   };
   reminderFraction: number;
   /** Start-to-close timeout of one activity attempt. */
@@ -245,6 +247,24 @@ export interface AssemblyStatus {
   chairsActionDeadline?: Deadline & { reminded: boolean; breached: boolean };
 }
 
+/**
+ * A programme team's request that the Assembly reconsider its decision not to support the bid,
+ * with new information, within the window from the decision letter; reviewed by the hub lead,
+ * who returns it to the Assembly or upholds the decision. One per bid.
+ */
+export interface ReconsiderationStatus {
+  /** The window, from the date of the decision (the letter's date). */
+  window: Deadline;
+  /** The decision it concerns. */
+  decision: { meetingId: string; meetingTitle: string; decidedAt: string; reason: string };
+  request?: { by: PersonRef; reason: string; newInformation: string; at: string };
+  review?: { by: PersonRef; outcome: ReconsiderationOutcome; reason: string; at: string };
+  /** The window ended with no request. */
+  lapsed?: boolean;
+}
+export const RECONSIDERATION_OUTCOMES = ['return_to_assembly', 'uphold'] as const;
+export type ReconsiderationOutcome = (typeof RECONSIDERATION_OUTCOMES)[number];
+
 export interface Interest {
   person: PersonRef;
   nature: string;
@@ -266,6 +286,8 @@ export const BID_ACTIONS = [
   'chairsAction',
   'recordBoardDecision',
   'rescore',
+  'requestReconsideration',
+  'reviewReconsideration',
 ] as const;
 export type BidAction = (typeof BID_ACTIONS)[number];
 
@@ -295,6 +317,7 @@ export interface BidStatus {
   };
   interests: Interest[];
   withdrawn?: { by: PersonRef; reason: string; at: string };
+  reconsideration?: ReconsiderationStatus;
   /** What each role may do next, given the state (a person may still be refused for a conflict). */
   nextActions: Partial<Record<Role, BidAction[]>>;
   policy: { id: string; version: string };
@@ -328,6 +351,8 @@ export const chairsActionUpdate = defineUpdate<ActionOutcome, [Acting & Omit<Cha
 export const recordBoardDecisionUpdate = defineUpdate<ActionOutcome, [Acting & { approved: boolean; minuteReference: string; reason: string }]>(
   'recordBoardDecision',
 );
+export const requestReconsiderationUpdate = defineUpdate<ActionOutcome, [Acting & { reason: string; newInformation: string }]>('requestReconsideration');
+export const reviewReconsiderationUpdate = defineUpdate<ActionOutcome, [Acting & { outcome: ReconsiderationOutcome; reason: string }]>('reviewReconsideration');
 export const rescoreUpdate = defineUpdate<ActionOutcome, [Acting & { ruleSet?: { id: string; version: string }; reason: string }]>('rescore');
 
 /** What a bid tells a meeting that puts it on its agenda. */
@@ -346,6 +371,8 @@ export interface AgendaPlacement {
   safetyEscalation: boolean;
   mustFund: boolean;
   chairsAction?: ChairsAction;
+  /** Back before the Assembly on reconsideration: the decision it made, the request and the review. */
+  reconsideration?: ReconsiderationStatus;
 }
 export const placeOnAgendaUpdate = defineUpdate<AgendaPlacement, [{ meetingId: string; meetingTitle: string; purpose: 'decision' | 'ratification' }]>(
   'placeOnAgenda',

@@ -342,6 +342,27 @@ describe('bids, review and the Assembly', () => {
     expect(pdf.headers.get('x-content-sha256')).toBe(letters.items[0].sha256);
     expect((await call('grace.okafor', 'GET', letters.items[0].href)).status).toBe(403); // another organisation's bid
   });
+
+  it('asks for reconsideration of a decision not to support a bid, and the hub lead returns it to the Assembly', async () => {
+    const reference = await submitAs('tom.fletcher', smallBid({ leadOrganisation: 'QEH', partnerOrganisations: [], title: 'Falls clinic in Downham Market' }));
+    const g = await waitFor(reference, (x) => evaluatorsOf(x).length === 1, 'an evaluator');
+    await reviewOverHttp(reference, evaluatorsOf(g)[0]!);
+    await waitFor(reference, (x) => x.bid.state === 'AWAITING_ASSEMBLY', 'scored');
+    const id = `${ctx.config.REFERENCE_PREFIX.toLowerCase()}-reconsider`;
+    await ok('ian.thompson', 'POST', '/meetings', { meetingId: id, scheduledFor: new Date(Date.now() + 30 * 86_400_000).toISOString() });
+    const agenda = await ok('sarah.collins', 'POST', `/meetings/${id}/agenda/close`, {});
+    const item = agenda.items.find((i: { reference: string }) => i.reference === reference);
+    await ok('sarah.collins', 'POST', `/meetings/${id}/open`, {});
+    await ok('sarah.collins', 'POST', `/meetings/${id}/attendance`, { present: QUORATE });
+    await ok('sarah.collins', 'POST', `/meetings/${id}/items/${item.itemId}/decision`, { outcome: 'not_supported', reason: 'No evidence of need in West Norfolk' });
+    await waitFor(reference, (x) => !!x.status.reconsideration?.window, 'open to reconsideration');
+
+    const asked = await ok('tom.fletcher', 'POST', `/bids/${reference}/reconsideration`, { reason: 'The falls audit was not before the Assembly', newInformation: 'Audit: 212 falls admissions from Downham Market in 2025/26.' });
+    expect(asked).toMatchObject({ state: 'CLOSED_NOT_SUPPORTED', reconsideration: { request: { by: { id: 'tom.fletcher' } } } });
+    const reviewed = await ok('rachel.green', 'POST', `/bids/${reference}/reconsideration-review`, { outcome: 'return_to_assembly', reason: 'The audit is new and material' });
+    expect(reviewed).toMatchObject({ state: 'AWAITING_ASSEMBLY', reconsideration: { review: { outcome: 'return_to_assembly' } } });
+    await ok('sarah.collins', 'POST', `/meetings/${id}/close`, {});
+  });
 });
 
 describe('coverage', () => {

@@ -131,7 +131,10 @@ describe('quorum and deferral', () => {
     await decide(id, itemFor(status, reference).itemId, 'not_supported', { reason: 'Does not address the gap in West Norfolk' });
     const closed = await waitForBid(ctx, reference, (b) => b.state === 'CLOSED_NOT_SUPPORTED', 'closed');
     expect(closed.assembly.decisions.at(-1)).toMatchObject({ outcome: 'not_supported', reason: 'Does not address the gap in West Norfolk' });
-    expect(await bidHandle(ctx, reference).result()).toBe('CLOSED_NOT_SUPPORTED');
+    // The workflow stays open for the programme team to ask for reconsideration (lifecycle.reconsideration.test.ts).
+    expect(closed.reconsideration).toMatchObject({ decision: { reason: 'Does not address the gap in West Norfolk' } });
+    expect(closed.nextActions.applicant).toEqual(['requestReconsideration']);
+    expect((await bidHandle(ctx, reference).describe()).status.name).toBe('RUNNING');
   });
 });
 

@@ -217,6 +217,36 @@ describe('scoring and the Assembly', () => {
     expect(bid.bidFinished(s.model)).toBe(true);
   });
 
+  it('AWAITING_ASSEMBLY → CLOSED_NOT_SUPPORTED with a reconsideration window: open until it ends, then refused by its rule', () => {
+    const m = onAgenda(awaitingAssembly());
+    expect(bid.opensReconsideration(m, decision(m, 'not_supported'))).toBe(true);
+    expect(bid.opensReconsideration(m, decision(m, 'supported'))).toBe(false);
+    const window = deadline('2026-12-30T10:00:00.000Z');
+    const s = bid.assemblyDecided(m, decision(m, 'not_supported'), window);
+    expect(s.events[0]!.payload).toMatchObject({ reconsideration: { dueAt: window.dueAt } });
+    expect(bid.bidFinished(s.model)).toBe(false);
+    expect(bid.nextBidTimer(s.model)).toEqual({ timer: 'reconsiderationLapse', at: window.dueAt });
+    const applicant = actor('amira.hassan');
+    const ask = { reason: 'New audit', newInformation: 'Readmissions doubled' };
+    expect(bid.checkBidAction(s.model, 'requestReconsideration', applicant, ask)).toBeNull();
+    expect(bid.checkBidAction(s.model, 'requestReconsideration', actor('tom.fletcher'), ask)).toMatchObject({ rule: 'own_organisation' });
+    expect(bid.reconsiderationTooLate(s.model, window.dueAt)).toMatchObject({ rule: 'reconsideration_window' });
+    expect(bid.reconsiderationTooLate(s.model, AT)).toBeNull();
+    const lapsed = bid.bidTimerFired(s.model, 'reconsiderationLapse').model;
+    expect(bid.bidFinished(lapsed)).toBe(true);
+    expect(bid.checkBidAction(lapsed, 'requestReconsideration', applicant, ask)).toMatchObject({ type: 'WrongState', rule: 'reconsideration_window' });
+
+    const asked = bid.reconsiderationRequested(s.model, applicant, ask, AT).model;
+    expect(bid.nextBidTimer(asked)).toBeNull();
+    expect(bid.bidFinished(asked)).toBe(false);
+    const upheld = bid.reconsiderationReviewed(asked, actor('rachel.green'), { outcome: 'uphold', reason: 'Nothing new' }, AT).model;
+    expect(upheld.state).toBe('CLOSED_NOT_SUPPORTED');
+    expect(bid.bidFinished(upheld)).toBe(true);
+    const returned = bid.reconsiderationReviewed(asked, actor('rachel.green'), { outcome: 'return_to_assembly', reason: 'Material' }, AT).model;
+    expect(returned.state).toBe('AWAITING_ASSEMBLY');
+    expect(bid.agendaPlacement(returned, 'decision').reconsideration).toMatchObject({ request: ask, review: { outcome: 'return_to_assembly' } });
+  });
+
   it("takes chair's action on a safety escalation, then the next meeting's ratification", () => {
     const m = awaitingAssembly({ flags: { mustFund: false, safetyEscalation: true, valueJustificationRequired: false, valueNoted: false } });
     expect(bid.checkBidAction(m, 'chairsAction', actor('peter.novak'), { outcome: 'supported', conditions: [], reason: 'x' })).toMatchObject({ type: 'Forbidden' });

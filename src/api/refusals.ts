@@ -3,6 +3,7 @@
 // here as typed application failures.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import type { Refusal } from '../model/actions.js';
 import { RefusalType } from '../shared.js';
 import { ApiError, dependencyError } from './errors.js';
 
@@ -22,6 +23,12 @@ function findApplicationFailure(error: unknown): ApplicationFailure | undefined 
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/** A refusal the action table gives outside a workflow (on the read model of a finished one), as the API's error. */
+export function refusalError(r: Refusal): ApiError {
+  const { status, code } = STATUS[r.type] ?? { status: 422, code: 'refused' };
+  return new ApiError(status, code, r.message, { rule: r.rule });
 }
 
 /** Turns a refused or failed workflow call into the API's error, or rethrows what it does not know. */

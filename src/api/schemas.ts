@@ -4,7 +4,7 @@ import { z } from '@hono/zod-openapi';
 import { REFERENCE_PATTERN } from '../domain/bid.js';
 import { freeText } from '../domain/text.js';
 import { AMBITIONS, PLACES, PROFESSIONS, ROLES } from '../domain/vocabulary.js';
-import { BID_ACTIONS, BID_STATES, MEETING_ACTIONS, RATING_CRITERIA, REVIEW_STEPS, STEP_ASSESSMENTS } from '../shared.js';
+import { BID_ACTIONS, BID_STATES, RECONSIDERATION_OUTCOMES, MEETING_ACTIONS, RATING_CRITERIA, REVIEW_STEPS, STEP_ASSESSMENTS } from '../shared.js';
 
 export const referenceParam = z.object({
   reference: z
@@ -116,6 +116,18 @@ export const receiptSchema = z
   .openapi('SubmissionReceipt');
 
 export const withdrawBody = z.object({ reason: text(1000, 'A reason') }).strict();
+export const reconsiderationBody = z
+  .object({
+    reason: text(5000, 'The grounds for reconsideration').openapi({ description: 'Why the decision should be reconsidered' }),
+    newInformation: text(10000, 'The new information').openapi({ description: 'What the Assembly did not have when it decided' }),
+  })
+  .strict();
+export const reconsiderationReviewBody = z
+  .object({
+    outcome: z.enum(RECONSIDERATION_OUTCOMES).openapi({ description: 'return_to_assembly: the bid goes on the next agenda with its history; uphold: the decision stands' }),
+    reason: text(5000, 'A reason'),
+  })
+  .strict();
 export const interestBody = z.object({ nature: text(1000, 'The nature of the interest') }).strict();
 export const assignBody = z
   .object({

@@ -42,6 +42,7 @@ export function lifecyclePolicy(config: Config): LifecyclePolicy {
       revision: config.DEADLINE_REVISION,
       chairsAction: config.DEADLINE_CHAIRS_ACTION,
       agendaClose: config.DEADLINE_AGENDA_CLOSE,
+      reconsideration: config.DEADLINE_RECONSIDERATION,
     },
     reminderFraction: config.REMINDER_FRACTION,
     activityTimeoutMs: config.ACTIVITY_TIMEOUT.kind === 'elapsed' ? config.ACTIVITY_TIMEOUT.ms : 60_000,

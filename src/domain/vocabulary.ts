@@ -174,6 +174,9 @@ export const TRAIL_ACTION_LABELS: Record<string, string> = {
   'allocation.confirmed': 'Allocation confirmed',
   'allocation.released': 'Released from a funding round',
   'letter.issued': 'Decision letter issued',
+  'reconsideration.requested': 'Reconsideration asked for',
+  'reconsideration.reviewed': 'Reconsideration reviewed',
+  'reconsideration.window_closed': 'Time to ask for reconsideration ended',
 };
 
 /**

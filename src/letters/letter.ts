@@ -61,11 +61,30 @@ function scoreInWords(result: ScoreResult | undefined): string[] {
   return lines;
 }
 
+/** A decision letter from before reconsideration was asked for through the service (and for the Board's decisions and allocations). */
 const RECONSIDERATION =
   'If you believe the decision rests on a factual error, that information you gave was not considered, or that the process in the ' +
   'prioritisation policy was not followed, you may ask for it to be reconsidered. Write to the CCP Assembly secretariat within 20 ' +
   'working days of the date of this letter, quoting the bid reference and saying which of these grounds applies and why. A request ' +
   'is considered at the next Assembly meeting by members who took no part in the original decision, and you will be told the outcome in writing.';
+
+/** How to ask, and by when, once a decision not to support the bid opened the window (its end is on the decision's event). */
+function reconsiderationWords(reference: string, window: { dueAt: string; spec: string }): string {
+  const days = /^(\d+)wd$/.exec(window.spec);
+  const within = days ? `${days[1]} working days` : window.spec;
+  return (
+    'If you have new information the Assembly did not have, or believe the decision rests on a factual error or that the process in the ' +
+    `prioritisation policy was not followed, you may ask for the decision to be reconsidered. Ask within ${within} of the date of this letter, ` +
+    `by ${longDate(window.dueAt)}: on the bid's page (Ask for reconsideration), or through the API (POST /bids/${reference}/reconsideration), ` +
+    'giving your grounds and the new information. The evaluation hub lead reviews the request; if it has merit, the bid goes back before the ' +
+    'CCP Assembly at a later meeting with its history, and you will be told the outcome in writing. A request after that date is refused.'
+  );
+}
+
+const RECONSIDERED =
+  'The Assembly made this decision on reconsideration of its earlier decision, with the new information you gave. A decision is reconsidered once: this one is final.';
+
+const NOT_FOR_RECONSIDERATION = 'Reconsideration is for a decision not to support a bid; this decision is not one to reconsider.';
 
 /** The letter for the latest decision of this kind on the bid's trail (or the one named). */
 export async function letterContent(db: Db, reference: string, kind: LetterKind, eventId?: string): Promise<LetterContent> {
@@ -85,7 +104,11 @@ export async function letterContent(db: Db, reference: string, kind: LetterKind,
   let decision: string;
   let conditions: string[] = [];
   let reasons: string;
+  let reconsideration = RECONSIDERATION;
   if (kind === 'assembly') {
+    const window = p.reconsideration as { dueAt: string; spec: string } | undefined;
+    if (window) reconsideration = reconsiderationWords(reference, window);
+    else if (p.onReconsideration) reconsideration = p.outcome === 'not_supported' ? RECONSIDERED : NOT_FOR_RECONSIDERATION;
     heading = 'Decision of the CCP Assembly';
     const outcome = String(p.outcome);
     decision = `At its meeting ${String(p.meetingId)}, the Clinical and Care Professional Assembly ${OUTCOME_WORDS[outcome] ?? outcome}.`;
@@ -118,7 +141,7 @@ export async function letterContent(db: Db, reference: string, kind: LetterKind,
     conditions,
     reasons,
     score: scoreInWords(score?.result as ScoreResult | undefined),
-    reconsideration: RECONSIDERATION,
+    reconsideration,
   };
 }
 

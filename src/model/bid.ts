@@ -28,6 +28,9 @@ import {
   type PersonRef,
   type PolicySnapshot,
   type Rating,
+  RECONSIDERATION_OUTCOMES,
+  type ReconsiderationOutcome,
+  type ReconsiderationStatus,
   type RatingCriterion,
   type Ratings,
   type ReviewStatus,
@@ -77,6 +80,8 @@ export interface BidModel {
   allocation?: BidStatus['allocation'];
   interests: Interest[];
   withdrawn?: { by: PersonRef; reason: string; at: string };
+  /** Open once the Assembly decides not to support the bid (under the reconsideration patch). */
+  reconsideration?: ReconsiderationStatus;
   policy: PolicySnapshot;
 }
 
@@ -147,6 +152,8 @@ export interface BidActionArgs {
   rescore: { ruleSet?: { id: string; version: string }; reason: string };
   placeOnAgenda: { meetingId: string; meetingTitle: string; purpose: 'decision' | 'ratification' };
   submissionReceipt: { contentHash: string };
+  requestReconsideration: { reason: string; newInformation: string };
+  reviewReconsideration: { outcome: ReconsiderationOutcome; reason: string };
 }
 export type BidTableAction = keyof BidActionArgs;
 
@@ -374,6 +381,35 @@ const rules: { [A in BidTableAction]: Rule<A> } = {
       return m.assembly.chairsAction ? wrongState("Decided by chair's action; only its ratification goes to the Assembly") : null;
     },
   },
+  requestReconsideration: {
+    does: "ask for reconsideration of the Assembly's decision",
+    roles: ['applicant'],
+    states: ['CLOSED_NOT_SUPPORTED'],
+    inState: 'be reconsidered',
+    guard: (m, who, args) =>
+      first(
+        () => ownOrganisation('ask for reconsideration')(m, who),
+        () => (m.reconsideration ? null : refusal(Refusals.wrongState, "Only a CCP Assembly decision not to support the bid may be reconsidered, and this bid has none open to reconsideration", 'reconsideration')),
+        () => (m.reconsideration!.request ? refusal(Refusals.wrongState, `Reconsideration was asked for on ${m.reconsideration!.request.at}; a decision is reconsidered once`, 'reconsideration_once') : null),
+        () => (m.reconsideration!.lapsed ? reconsiderationLapsed(m) : null),
+        () => (args && blank(args.reason) ? invalid('A reconsideration request needs its grounds (reason)') : null),
+        () => (args && blank(args.newInformation) ? invalid('A reconsideration request needs the new information the Assembly did not have') : null),
+      ),
+  },
+  reviewReconsideration: {
+    does: 'review a reconsideration request',
+    roles: ['hub_lead'],
+    conflict: { as: 'review the reconsideration of this bid', of: conflictOf },
+    states: ['CLOSED_NOT_SUPPORTED'],
+    inState: 'have a reconsideration reviewed',
+    guard: (m, _who, args) =>
+      first(
+        () => (m.reconsideration?.request ? null : refusal(Refusals.wrongState, 'No request for reconsideration waits for review on this bid', 'reconsideration')),
+        () => (m.reconsideration!.review ? refusal(Refusals.wrongState, `The request was reviewed on ${m.reconsideration!.review.at}`, 'reconsideration_once') : null),
+        () => (args && !(RECONSIDERATION_OUTCOMES as readonly string[]).includes(args.outcome) ? invalid(`The outcome is ${RECONSIDERATION_OUTCOMES.join(' or ')}`) : null),
+        () => (args && blank(args.reason) ? invalid('A review of a reconsideration request needs a reason on the record') : null),
+      ),
+  },
   submissionReceipt: {
     does: 'answer a submission',
     roles: [],
@@ -384,6 +420,22 @@ const rules: { [A in BidTableAction]: Rule<A> } = {
       args && args.contentHash !== m.contentHash ? refusal(Refusals.referenceInUse, `Reference ${m.reference} is already used by a different bid`) : null,
   },
 };
+
+/** The refusal once the window for asking has ended: it names the rule and the date. */
+export function reconsiderationLapsed(m: BidModel): Refusal {
+  const w = m.reconsideration!.window;
+  return refusal(
+    Refusals.wrongState,
+    `The time to ask for reconsideration has passed: a request must be made within ${w.spec} of the decision letter (${w.startedAt}), by ${w.dueAt}`,
+    'reconsideration_window',
+  );
+}
+
+/** A request at this time: refused once the window's end has come, even before its timer is recorded. */
+export function reconsiderationTooLate(m: BidModel, at: string): Refusal | null {
+  const r = m.reconsideration;
+  return r && !r.request && Date.parse(at) >= Date.parse(r.window.dueAt) ? reconsiderationLapsed(m) : null;
+}
 
 function assignmentProblem(m: BidModel, { evaluator, replaces }: BidActionArgs['assignReview']): Refusal | null {
   if (!hasRole(evaluator, 'evaluator', 'hub_lead')) return invalid(`${evaluator.name} is not an evaluator`);
@@ -767,6 +819,7 @@ export function agendaPlacement(m: BidModel, purpose: 'decision' | 'ratification
     safetyEscalation: m.score?.flags.safetyEscalation ?? false,
     mustFund: m.score?.flags.mustFund ?? false,
     chairsAction: m.assembly.chairsAction,
+    ...(m.reconsideration?.review?.outcome === 'return_to_assembly' && { reconsideration: m.reconsideration }),
   };
 }
 
@@ -786,8 +839,15 @@ export function meetingInterestDeclared(m: BidModel, { meetingId, person: who, n
   return step(next, [ev(m, who, 'assembly_member', 'interest.declared', { nature, where: 'meeting', meetingId })]);
 }
 
-/** The Assembly's decision reaches the bid: it routes on, is deferred, or closes; or ratifies chair's action. */
-export function assemblyDecided(m: BidModel, decision: AssemblyDecision): Step<BidModel> {
+/** Whether this decision, reaching the bid, opens a window to ask for reconsideration: a first decision not to support it. */
+export const opensReconsideration = (m: BidModel, decision: AssemblyDecision): boolean =>
+  decision.purpose === 'decision' && decision.outcome === 'not_supported' && m.state === 'AWAITING_ASSEMBLY' && m.assembly.meetingId === decision.meetingId && !m.reconsideration;
+
+/**
+ * The Assembly's decision reaches the bid: it routes on, is deferred, or closes; or ratifies
+ * chair's action. A decision not to support it opens `reconsiderationWindow` when given.
+ */
+export function assemblyDecided(m: BidModel, decision: AssemblyDecision, reconsiderationWindow?: Deadline | null): Step<BidModel> {
   if (m.assembly.meetingId !== decision.meetingId) {
     return step(m, [ev(m, SYSTEM, 'system', 'assembly.decision_not_applied', { decision, reason: `the bid is not on the agenda of ${decision.meetingId}` })]);
   }
@@ -812,7 +872,15 @@ export function assemblyDecided(m: BidModel, decision: AssemblyDecision): Step<B
     assembly.deferrals += 1;
     to = 'AWAITING_ASSEMBLY';
   } else to = 'CLOSED_NOT_SUPPORTED';
-  const next: BidModel = { ...m, state: to, assembly };
+  const window = to === 'CLOSED_NOT_SUPPORTED' && reconsiderationWindow && !m.reconsideration ? reconsiderationWindow : null;
+  const next: BidModel = {
+    ...m,
+    state: to,
+    assembly,
+    ...(window && {
+      reconsideration: { window, decision: { meetingId: decision.meetingId, meetingTitle: decision.meetingTitle, decidedAt: decision.decidedAt, reason: decision.reason } },
+    }),
+  };
   const event = ev(m, SYSTEM, 'system', 'assembly.decision_applied', {
     meetingId: decision.meetingId,
     outcome: decision.outcome,
@@ -821,10 +889,40 @@ export function assemblyDecided(m: BidModel, decision: AssemblyDecision): Step<B
     deferrals: assembly.deferrals,
     routedTo: to,
     delegation: m.score?.delegation,
+    ...(window && { reconsideration: { dueAt: window.dueAt, spec: window.spec, startedAt: window.startedAt } }),
+    ...(m.reconsideration?.review?.outcome === 'return_to_assembly' && { onReconsideration: true }),
   }, to);
   return step(next, [event], [
     notice('bid.assembly_decision', toApplicants(m), `CCP Assembly decision on ${m.reference}: ${decision.outcome}`, decision.reason || decision.conditions.join('; ')),
   ]);
+}
+
+// --- Reconsideration
+
+export function reconsiderationRequested(m: BidModel, actor: Actor, { reason, newInformation }: BidActionArgs['requestReconsideration'], now: string): Step<BidModel> {
+  const r = m.reconsideration!;
+  const next: BidModel = { ...m, reconsideration: { ...r, request: { by: person(actor), reason, newInformation, at: now } } };
+  return step(
+    next,
+    [ev(m, person(actor), 'applicant', 'reconsideration.requested', { reason, newInformation, decision: r.decision, dueAt: r.window.dueAt })],
+    [notice('bid.reconsideration_requested', { roles: ['hub_lead'] }, `Reconsideration asked for: ${m.reference}`, `${actor.name} asks the Assembly to reconsider its decision not to support ${m.reference}: ${reason}`)],
+  );
+}
+
+/** The hub lead's review: back to the Assembly with its history, or the decision stands. */
+export function reconsiderationReviewed(m: BidModel, actor: Actor, { outcome, reason }: BidActionArgs['reviewReconsideration'], now: string): Step<BidModel> {
+  const r = m.reconsideration!;
+  const to: BidState = outcome === 'return_to_assembly' ? 'AWAITING_ASSEMBLY' : m.state;
+  const next: BidModel = { ...m, state: to, reconsideration: { ...r, review: { by: person(actor), outcome, reason, at: now } } };
+  const event = ev(m, person(actor), 'hub_lead', 'reconsideration.reviewed', { outcome, reason, request: r.request, decision: r.decision }, to);
+  const told =
+    outcome === 'return_to_assembly'
+      ? [
+          notice('bid.reconsideration_reviewed', toApplicants(m), `${m.reference} goes back to the CCP Assembly`, `Your request for reconsideration was reviewed: ${reason}`),
+          notice('bid.reconsideration_returned', { roles: ['assembly_chair'] }, `Reconsideration: ${m.reference} returns to the Assembly`, `The next agenda takes ${m.reference} again with its history: ${reason}`),
+        ]
+      : [notice('bid.reconsideration_reviewed', toApplicants(m), `${m.reference}: the Assembly's decision stands`, `Your request for reconsideration was reviewed: ${reason}`)];
+  return step(next, [event], told);
 }
 
 export function boardDecided(m: BidModel, actor: Actor, { approved, minuteReference, reason }: BidActionArgs['recordBoardDecision'], now: string): Step<BidModel> {
@@ -884,7 +982,7 @@ export function bidWork(m: BidModel): BidWork | null {
   return null;
 }
 
-export type BidTimer = 'lapseReminder' | 'lapse' | 'revisionReminder' | 'revisionOverdue' | 'reviewReminder' | 'reviewEscalation' | 'chairsReminder' | 'chairsExpired';
+export type BidTimer = 'reconsiderationLapse' | 'lapseReminder' | 'lapse' | 'revisionReminder' | 'revisionOverdue' | 'reviewReminder' | 'reviewEscalation' | 'chairsReminder' | 'chairsExpired';
 
 /** The earliest deadline still to act on, in the bid's state. */
 export function nextBidTimer(m: BidModel): { timer: BidTimer; at: string } | null {
@@ -898,6 +996,8 @@ export function nextBidTimer(m: BidModel): { timer: BidTimer; at: string } | nul
   if (m.state === 'HUB_REVIEW' && m.review?.phase === 'review' && d && !d.breached) {
     return d.reminded ? { timer: 'reviewEscalation', at: d.dueAt } : { timer: 'reviewReminder', at: d.remindAt };
   }
+  const r = m.reconsideration;
+  if (m.state === 'CLOSED_NOT_SUPPORTED' && r && !r.request && !r.lapsed) return { timer: 'reconsiderationLapse', at: r.window.dueAt };
   const c = m.assembly.chairsActionDeadline;
   if (m.state === 'AWAITING_ASSEMBLY' && c && !c.breached && !m.assembly.chairsAction && !m.assembly.meetingId) {
     return c.reminded ? { timer: 'chairsExpired', at: c.dueAt } : { timer: 'chairsReminder', at: c.remindAt };
@@ -911,6 +1011,10 @@ const pendingEvaluators = (m: BidModel) => (m.review?.reviews ?? []).filter((r) 
 export function bidTimerFired(m: BidModel, timer: BidTimer): Step<BidModel> {
   const ref = m.reference;
   switch (timer) {
+    case 'reconsiderationLapse': {
+      const r = m.reconsideration!;
+      return step({ ...m, reconsideration: { ...r, lapsed: true } }, [ev(m, SYSTEM, 'system', 'reconsideration.window_closed', { dueAt: r.window.dueAt, spec: r.window.spec, requested: false })]);
+    }
     case 'lapseReminder': {
       const d = m.lapseDeadline!;
       return step(
@@ -975,8 +1079,14 @@ export function bidTimerFired(m: BidModel, timer: BidTimer): Step<BidModel> {
   }
 }
 
-/** The workflow ends once the bid is closed and no chair's action waits for ratification. */
-export const bidFinished = (m: BidModel): boolean => isTerminal(m) && m.assembly.ratification !== 'pending';
+/** Whether the bid may yet be (or is being) reconsidered: its window open, or a request waiting for review. */
+export const reconsiderationOpen = (m: BidModel): boolean => {
+  const r = m.reconsideration;
+  return !!r && m.state === 'CLOSED_NOT_SUPPORTED' && !r.review && (!!r.request || !r.lapsed);
+};
+
+/** The workflow ends once the bid is closed, no chair's action waits for ratification and no reconsideration can come. */
+export const bidFinished = (m: BidModel): boolean => isTerminal(m) && m.assembly.ratification !== 'pending' && !reconsiderationOpen(m);
 
 // ---------------------------------------------------------------------------------------------
 // Views: what people see of the model.
@@ -1009,6 +1119,11 @@ export function waitingFor(m: BidModel): string {
     case 'WAITLISTED':
       return 'money to become available in a funding round';
     default:
+      if (reconsiderationOpen(m)) {
+        return m.reconsideration!.request
+          ? 'the evaluation hub lead to review the request for reconsideration'
+          : `nothing unless the programme team asks for reconsideration by ${m.reconsideration!.window.dueAt}`;
+      }
       return m.assembly.ratification === 'pending' ? "ratification of the chair's action at the next meeting" : 'nothing: the bid is closed';
   }
 }
@@ -1033,6 +1148,7 @@ export function bidStatusView(m: BidModel): BidStatus {
     allocation: m.allocation,
     interests: m.interests,
     withdrawn: m.withdrawn,
+    ...(m.reconsideration && { reconsideration: m.reconsideration }),
     nextActions: bidRoleActions(m),
     policy: { id: m.policy.id, version: m.policy.version },
     ruleSetVersion: m.score ? `${m.score.ruleSet.id}@${m.score.ruleSet.version}` : undefined,

@@ -11,10 +11,10 @@ import type { Db } from '../db/client.js';
 import { bidCosts, bids, idempotencyKeys, organisations, referenceCounters } from '../db/schema.js';
 import type { BidSubmission } from '../domain/bid.js';
 import { canonicalJson, sha256 } from '../domain/trail.js';
-import { bidActions, bidActionsFor, bidStatusView, type BidModel } from '../model/bid.js';
+import { bidActions, bidActionsFor, bidStatusView, checkBidAction, type BidActionArgs, type BidModel, type BidTableAction } from '../model/bid.js';
 import { hasRole, type ActionRule } from '../model/actions.js';
 import { ApiError } from '../api/errors.js';
-import { refusalToApiError } from '../api/refusals.js';
+import { refusalError, refusalToApiError } from '../api/refusals.js';
 import {
   allowedActionsQuery,
   bidWorkflowId,
@@ -320,6 +320,8 @@ export async function allowedBidActions(deps: ServiceDeps, user: Actor, referenc
   }
 }
 
+const RECONSIDERATION_ACTIONS = ['requestReconsideration', 'reviewReconsideration'];
+
 /**
  * Runs a person's action on a bid: only on a bid they may see (the workflow is not asked about
  * one they may not), once per Idempotency-Key, and the workflow's validator accepts it or says
@@ -340,7 +342,15 @@ export async function runBidAction<Ret, Args>(deps: ServiceDeps, reference: stri
   try {
     return await sendUpdate(deps.temporal.client.workflow.getHandle(bidWorkflowId(reference)), definition, acting(args), { updateId, timeoutMs: elapsedMs(deps.config.ACTION_TIMEOUT) });
   } catch (error) {
-    throw refusalToApiError(error, `Bid ${reference}`);
+    const answer = refusalToApiError(error, `Bid ${reference}`);
+    // A finished workflow takes no action; the action table on its last model says why (a
+    // reconsideration asked for after its window closed is refused by that rule, not as "closed").
+    if (answer.code === 'closed' && actor && RECONSIDERATION_ACTIONS.includes(definition.name)) {
+      const model = (await readBid(deps, reference))?.model;
+      const refused = model ? checkBidAction(model, definition.name as BidTableAction, actor, args as unknown as BidActionArgs[BidTableAction]) : null;
+      if (refused) throw refusalError(refused);
+    }
+    throw answer;
   }
 }
 

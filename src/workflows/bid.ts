@@ -38,8 +38,10 @@ import {
   recordReviewStepUpdate,
   removedFromAgendaSignal,
   requestRevisionsUpdate,
+  requestReconsiderationUpdate,
   rescoreUpdate,
   resubmitUpdate,
+  reviewReconsiderationUpdate,
   searchAttributes,
   statusQuery,
   submissionReceiptUpdate,
@@ -57,6 +59,12 @@ const BOARD_NOTICE_PATCH = 'board-decision-notice';
 
 /** The patch behind which the handler, too, refuses a hub lead moderating her own ratings. */
 const FOUR_EYES_PATCH = 'four-eyes-moderation';
+
+/**
+ * The patch behind which an Assembly decision not to support the bid opens a window (a durable
+ * timer) for the programme team to ask for reconsideration, and the workflow stays open for it.
+ */
+const RECONSIDERATION_PATCH = 'reconsideration';
 
 export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> {
   const { workflowId } = workflowInfo();
@@ -110,7 +118,7 @@ export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> 
     refuseIf(fourEyesBehindPatch(model.checkBidAction(m.model, action, actor, args)));
   const validate = <A extends BidTableAction>(action: A, actor: Actor | null, args: BidActionArgs[A]) =>
     refuseIf(m.admits((bid) => model.checkBidAction(bid, action, actor, args)));
-  const deadline = (spec: keyof typeof policy.deadlines) => acts.computeDeadline({ start: now(), spec: policy.deadlines[spec], reminderFraction: policy.reminderFraction });
+  const deadline = (spec: Exclude<keyof typeof policy.deadlines, 'reconsideration'>) => acts.computeDeadline({ start: now(), spec: policy.deadlines[spec], reminderFraction: policy.reminderFraction });
 
   /** A person's action: checked by the table when it arrives and again when its turn comes. */
   function human<A extends BidTableAction, Args extends { actor: Actor }>(
@@ -167,6 +175,26 @@ export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> 
   );
 
   human(withdrawUpdate, 'withdraw', model.withdrawn);
+  // The window's end is checked against the workflow clock too: a request after it is refused
+  // even when it arrives before the timer's own step is recorded.
+  onUpdate(
+    requestReconsiderationUpdate,
+    (args) =>
+      m.answer(() =>
+        m.exclusive(async () => {
+          check('requestReconsideration', args.actor, args);
+          refuseIf(model.reconsiderationTooLate(m.model, now()));
+          const s = model.reconsiderationRequested(m.model, args.actor, args, now());
+          await record(s);
+          return outcome(s);
+        }),
+      ),
+    (args) => {
+      validate('requestReconsideration', args.actor, args);
+      refuseIf(model.reconsiderationTooLate(m.model, now()));
+    },
+  );
+  human(reviewReconsiderationUpdate, 'reviewReconsideration', model.reconsiderationReviewed);
   human(takeReviewUpdate, 'takeReview', (bid, actor, _args, at) => model.reviewTaken(bid, actor, at));
   human(assignReviewUpdate, 'assignReview', model.reviewAssigned);
   human(recordReviewStepUpdate, 'recordReviewStep', model.reviewStepRecorded);
@@ -231,7 +259,21 @@ export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> 
         log.error(`Could not record ${what}`, { error: String(error) });
       }
     });
-  setHandler(assemblyDecisionSignal, onSignal('the Assembly decision', model.assemblyDecided));
+  setHandler(assemblyDecisionSignal, (decision) =>
+    m.exclusive(async () => {
+      try {
+        // Bids started before reconsideration carry no window in their policy, and none opens.
+        const spec = policy.deadlines.reconsideration;
+        const window =
+          spec && model.opensReconsideration(m.model, decision) && patched(RECONSIDERATION_PATCH)
+            ? await acts.computeDeadline({ start: decision.decidedAt, spec, reminderFraction: policy.reminderFraction })
+            : null;
+        await record(model.assemblyDecided(m.model, decision, window));
+      } catch (error) {
+        log.error('Could not record the Assembly decision', { error: String(error) });
+      }
+    }),
+  );
   setHandler(removedFromAgendaSignal, onSignal('the removal from an agenda', model.removedFromAgenda));
   setHandler(meetingInterestSignal, onSignal('an interest declared at a meeting', model.meetingInterestDeclared));
   setHandler(allocationProposedSignal, onSignal('a proposed allocation', model.allocationProposed));

@@ -50,6 +50,7 @@ export const TEST_ENV: Record<string, string> = {
   DEADLINE_REVISION: '1h',
   DEADLINE_CHAIRS_ACTION: '1h',
   DEADLINE_AGENDA_CLOSE: '1h',
+  DEADLINE_RECONSIDERATION: '1h',
   ACTIVITY_TIMEOUT: '10s',
   // The trail's seal key, as production configures it (the tests' own, never a real one).
   TRAIL_SEAL_KEY: 'test-trail-seal-key-of-at-least-32-characters',

@@ -15,8 +15,10 @@ import {
   chairsActionUpdate,
   declareInterestUpdate,
   recordBoardDecisionUpdate,
+  requestReconsiderationUpdate,
   rescoreUpdate,
   resubmitUpdate,
+  reviewReconsiderationUpdate,
   withdrawUpdate,
   type BidStatus,
 } from '../../shared.js';
@@ -30,6 +32,8 @@ import {
   boardDecisionBody,
   chairsActionBody,
   interestBody,
+  reconsiderationBody,
+  reconsiderationReviewBody,
   receiptSchema,
   referenceParam,
   rescoreBody,
@@ -130,6 +134,28 @@ export function bidsRouter() {
       bidActionRoute('board-decision', { summary: "Record the ICB Board's decision", description: 'For bids of £1,000,000 or more, which the Assembly supported.', body: boardDecisionBody, tag: 'Admin' }),
       async (c) =>
         c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, recordBoardDecisionUpdate, { actor: c.get('user'), ...c.req.valid('json') }), 200),
+  );
+  router.openapi(
+      bidActionRoute('reconsideration', {
+        summary: "Ask for reconsideration of the Assembly's decision",
+        description:
+          "The lead organisation's programme team asks the CCP Assembly to reconsider its decision not to support the bid, with its grounds and the new information, " +
+          'within DEADLINE_RECONSIDERATION (default 30 working days) of the decision letter. Once, per decision; a request after the window is refused (rule `reconsideration_window`).',
+        body: reconsiderationBody,
+      }),
+      async (c) =>
+        c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, requestReconsiderationUpdate, { actor: c.get('user'), ...c.req.valid('json') }), 200),
+  );
+  router.openapi(
+      bidActionRoute('reconsideration-review', {
+        summary: 'Review a request for reconsideration',
+        description:
+          "The evaluation hub lead (without a conflict of interest) reviews the request: `return_to_assembly` puts the bid back before the CCP Assembly, on the next agenda with its history; `uphold` lets the decision stand.",
+        body: reconsiderationReviewBody,
+        tag: 'Evaluation hub',
+      }),
+      async (c) =>
+        c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, reviewReconsiderationUpdate, { actor: c.get('user'), ...c.req.valid('json') }), 200),
   );
   router.openapi(
       bidActionRoute('rescore', { summary: 'Re-score a bid waiting for the Assembly', description: 'Runs the active (or a named) rule set again; the earlier score stays on the record.', body: rescoreBody, tag: 'Admin' }),

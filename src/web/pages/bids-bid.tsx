@@ -18,6 +18,7 @@ import { ScoreBreakdown } from '../score.js';
 import { BidAnswers, type OrganisationNames } from './bids-answers.js';
 import { PageHeading, SubmitOnce, listOrganisations, namesOf, sentenceCase } from './bids-shared.js';
 import { Timeline, actorNames } from './bids-timeline.js';
+import { Reconsideration } from './bids-reconsideration.js';
 
 export interface BidPageProps {
   bid: BidView;
@@ -73,6 +74,8 @@ const ACTION_LINKS: Partial<Record<BidAction, { path: string; text: string }>> =
   chairsAction: { path: 'chairs-action', text: "Take chair's action" },
   recordBoardDecision: { path: 'board-decision', text: "Record the ICB Board's decision" },
   rescore: { path: 'rescore', text: 'Re-score this bid' },
+  requestReconsideration: { path: 'reconsideration', text: "Ask for reconsideration of the Assembly's decision" },
+  reviewReconsideration: { path: 'reconsideration-review', text: 'Review the request for reconsideration' },
 };
 
 /** The actions the bid's workflow says this person may take now, each as a button or link. */
@@ -236,6 +239,7 @@ export const BidPage: FC<BidPageProps & { letters?: LetterListing[] }> = ({ bid,
     <BidAnswers bid={bid.submission as BidSubmission} names={names} headingLevel={3} />
     {score ? <ScoreBreakdown result={score.result} scoredAt={score.scoredAt} /> : null}
     <Decisions status={status} />
+    <Reconsideration status={status} />
     <Allocation status={status} />
     <DecisionLetters letters={letters} />
     <h2>What has happened</h2>

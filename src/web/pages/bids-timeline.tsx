@@ -100,6 +100,12 @@ const DESCRIBE: Record<string, (p: Payload) => Described> = {
   'assembly.chairs_action_ratified': () => ({ what: "The Assembly ratified the chair's action" }),
   'assembly.chairs_action_not_ratified': (p) => ({ what: "The Assembly did not ratify the chair's action", detail: textOf(p.reason) }),
   'interest.declared': (p) => ({ what: 'Interest declared', detail: textOf(p.nature) }),
+  'reconsideration.requested': (p) => ({ what: 'Reconsideration of the CCP Assembly decision asked for', detail: [textOf(p.reason), textOf(p.newInformation)].filter(Boolean).join('. New information: ') }),
+  'reconsideration.reviewed': (p) => ({
+    what: p.outcome === 'return_to_assembly' ? 'Reconsideration reviewed: the bid returns to the CCP Assembly' : 'Reconsideration reviewed: the decision stands',
+    detail: textOf(p.reason),
+  }),
+  'reconsideration.window_closed': (p) => ({ what: `The time to ask for reconsideration ended ${date(textOf(p.dueAt))}` }),
   'board.decision_recorded': (p) => ({ what: `ICB Board decision: ${p.approved ? 'approved' : 'not approved'} (minute ${textOf(p.minuteReference)})`, detail: textOf(p.reason) }),
   'allocation.proposed': (p) => ({ what: `Allocation proposed: ${outcome(p.outcome)}, ranked ${textOf(p.rank)}`, detail: textOf(p.reason) }),
   'allocation.confirmed': (p) => ({ what: `Allocation confirmed: ${outcome(p.outcome)}`, detail: textOf(p.reason) }),

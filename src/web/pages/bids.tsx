@@ -5,10 +5,12 @@ import { registerBidActionPages } from './bids-actions.js';
 import { registerBidPage } from './bids-bid.js';
 import { registerBidFormPages } from './bids-draft.js';
 import { registerBidListPage } from './bids-list.js';
+import { registerReconsiderationPages } from './bids-reconsideration.js';
 
 export function registerBidPages(web: WebApp): void {
   registerBidListPage(web);
   registerBidFormPages(web);
   registerBidActionPages(web);
+  registerReconsiderationPages(web);
   registerBidPage(web);
 }
