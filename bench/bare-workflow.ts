@@ -19,7 +19,15 @@ export async function bareBidWorkflow(input: { bid: Bid; contentHash: string; su
   let intake = false;
   let steps = 0;
   let state: BidState = 'SUBMITTED';
+  // Commits go one after another, in version order, as the bid workflow's do: an Update's commit
+  // racing the main path's would reach the read model out of order and never be projected.
+  let committed: Promise<unknown> = Promise.resolve();
   const commit = (summary: Record<string, unknown>, extras?: CommitInput['extras'], model?: Record<string, unknown>) => {
+    const next = committed.then(() => send(summary, extras, model));
+    committed = next;
+    return next;
+  };
+  const send = (summary: Record<string, unknown>, extras?: CommitInput['extras'], model?: Record<string, unknown>) => {
     const at = new Date().toISOString();
     return acts.commit({
       streamType: 'bid',
