@@ -103,7 +103,8 @@ describe('one bid from the form to the decision trail, every person in the brows
     }
     await chair.goto(itemUrl);
     expect(await mainText(chair)).toContain(`Votes ${VOTERS.length} support, 0 do not support, 0 abstain`);
-    await chair.getByLabel('Supported', { exact: true }).check();
+    await chair.getByLabel('Supported with conditions', { exact: true }).check();
+    await chair.getByRole('textbox', { name: 'Conditions' }).fill('Report quit rates to the Assembly every quarter');
     await chair.getByRole('textbox', { name: 'Reason' }).fill('Strong evidence and a clear evaluation plan');
     await click(chair, 'Record the decision');
     expect(await message(chair)).toContain('Decision recorded');
@@ -141,13 +142,25 @@ describe('one bid from the form to the decision trail, every person in the brows
       'Intake checks passed: sent to the evaluation hub',
       'Review completed: recommends ready for scoring',
       'Vote cast at the CCP Assembly: support',
-      `Decision recorded at the CCP Assembly: supported (votes: ${VOTERS.length} support, 0 do not support, 0 abstain)`,
-      'CCP Assembly decision: supported',
+      `Decision recorded at the CCP Assembly: supported with conditions (votes: ${VOTERS.length} support, 0 do not support, 0 abstain)`,
+      'CCP Assembly decision: supported with conditions',
       'Allocation proposed: funded, ranked 1',
       'Allocation confirmed: funded',
     ]) {
       expect(story).toContain(line);
     }
+    // The page in sections, its conditions and next step at the top, the year's figure explained.
+    const contents = applicant.getByRole('navigation', { name: 'On this page' });
+    for (const section of ['What happens next', 'Score', 'Decisions', 'Allocation', 'The bid', 'What has happened']) {
+      expect(await contents.getByRole('link', { name: section, exact: true }).count()).toBe(1);
+    }
+    expect(await row(applicant, 'Next step').innerText()).toContain('Funded. The programme team delivers it and meets the conditions of the decision');
+    const conditions = applicant.locator('.nhsuk-warning-callout', { hasText: 'Conditions of the decision' });
+    expect(await conditions.innerText()).toContain('Report quit rates to the Assembly every quarter');
+    const top = async (l: ReturnType<Page['locator']>) => (await l.boundingBox())?.y ?? Number.NaN;
+    expect(await top(conditions)).toBeLessThan(await top(applicant.getByRole('heading', { name: 'The bid', exact: true })));
+    expect(await top(conditions)).toBeLessThan(await top(applicant.getByRole('heading', { name: 'Decisions', exact: true })));
+    expect(await row(applicant, 'Counted against the round').innerText()).toContain(`£100,000: the bid's cost in ${financialYear}, the round's year`);
     await expectAccessible(applicant, 'a funded bid');
     await screenshot(applicant, 'applicant-funded-bid');
 

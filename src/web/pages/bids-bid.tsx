@@ -42,14 +42,67 @@ function deadlineRows(status: BidStatus): { key: string; value: string }[] {
   return rows;
 }
 
+/** The conditions the decision in force set: the latest decision to support the bid, or the chair's action. */
+export function conditionsInForce(status: BidStatus): { conditions: string[]; setBy: string; at: string } | null {
+  const supported = status.assembly.decisions.filter((d) => d.outcome === 'supported' || d.outcome === 'supported_with_conditions').at(-1);
+  if (supported) return supported.conditions.length ? { conditions: supported.conditions, setBy: supported.meetingTitle, at: supported.decidedAt } : null;
+  const chair = status.assembly.chairsAction;
+  return chair?.conditions.length ? { conditions: chair.conditions, setBy: "The chair's action", at: chair.at } : null;
+}
+
+/** What happens next, in words: a closed bid says how it ended, not only that nothing waits. */
+function nextStep(bid: BidView, status: BidStatus): string {
+  const conditions = conditionsInForce(status);
+  switch (bid.state) {
+    case 'FUNDED':
+      return conditions ? 'Funded. The programme team delivers it and meets the conditions of the decision (below).' : 'Funded. The programme team delivers it.';
+    case 'WAITLISTED':
+      return 'Waitlisted: supported, but below the funding line of its round. It is considered again when money is freed or a later round opens.';
+    case 'CLOSED_NOT_SUPPORTED':
+      return status.reconsideration?.window && !status.reconsideration.request ? 'Not supported. The programme team may ask for reconsideration (below).' : sentenceCase(plainDates(status.waitingFor));
+    default:
+      return sentenceCase(plainDates(status.waitingFor));
+  }
+}
+
+/** The decision's conditions at the top of the page, where the programme team looks first. */
+const ConditionsInForce: FC<{ status: BidStatus }> = ({ status }) => {
+  const found = conditionsInForce(status);
+  if (!found) return null;
+  return (
+    <WarningCallout heading="Conditions of the decision" level={2}>
+      <p>
+        {found.setBy} supported the bid on {date(found.at)} with these conditions:
+      </p>
+      {conditionList(found.conditions)}
+    </WarningCallout>
+  );
+};
+
+/** The page's sections, so a long bid page can be read in the order a person needs. */
+const Contents: FC<{ sections: { id: string; title: string }[] }> = ({ sections }) => (
+  <nav class="nhsuk-contents-list" aria-label="On this page">
+    <h2 class="nhsuk-u-visually-hidden">On this page</h2>
+    <ol class="nhsuk-contents-list__list">
+      {sections.map((x) => (
+        <li class="nhsuk-contents-list__item">
+          <a class="nhsuk-contents-list__link" href={`#${x.id}`}>
+            {x.title}
+          </a>
+        </li>
+      ))}
+    </ol>
+  </nav>
+);
+
 const Where: FC<{ bid: BidView; status: BidStatus; names: OrganisationNames }> = ({ bid, status, names }) => (
   <SummaryList
     rows={[
       { key: 'State', value: <StateTag state={bid.state} /> },
-      { key: 'Waiting for', value: sentenceCase(plainDates(status.waitingFor)) },
+      { key: 'Next step', value: nextStep(bid, status) },
       ...deadlineRows(status),
       { key: 'Lead organisation', value: names[bid.leadOrganisation] ?? bid.leadOrganisation },
-      { key: 'Total asked for', value: money(bid.totals.totalPence) },
+      { key: 'Total asked for', value: `${money(bid.totals.totalPence)} over the life of the bid` },
       { key: 'Submitted', value: date(bid.submittedAt) },
       { key: 'Last change', value: dateTime(bid.updatedAt) },
     ]}
@@ -167,7 +220,7 @@ const Decisions: FC<{ status: BidStatus }> = ({ status }) => {
   if (!decisions.length && !chairsAction && !board) return null;
   return (
     <>
-      <h2>Decisions</h2>
+      <h2 id="decisions">Decisions</h2>
       {chairsAction ? (
         <>
           <h3>Chair's action</h3>
@@ -201,17 +254,25 @@ const Decisions: FC<{ status: BidStatus }> = ({ status }) => {
   );
 };
 
-const Allocation: FC<{ status: BidStatus }> = ({ status }) => {
+/** Only the round's own year counts against its envelope: say so beside the whole-life total. */
+function yearFigure(bid: BidView, financialYear: string): string {
+  const year = bid.costs.find((c) => c.financialYear === financialYear);
+  const pence = year ? year.recurrentPence + year.nonRecurrentPence : 0;
+  return `${money(pence)}: the bid's cost in ${financialYear}, the round's year. The ${money(bid.totals.totalPence)} asked covers every year of the bid; each year's cost is allocated in that year's round.`;
+}
+
+const Allocation: FC<{ bid: BidView; status: BidStatus }> = ({ bid, status }) => {
   const allocation = status.allocation;
   const place = allocation?.confirmed ?? allocation?.provisional;
   if (!allocation || !place) return null;
   return (
     <>
-      <h2>Allocation</h2>
+      <h2 id="allocation">Allocation</h2>
       <SummaryList
         rows={[
           { key: 'Funding round', value: `${allocation.roundTitle} (${allocation.financialYear})` },
           { key: 'Outcome', value: `${place.outcome === 'funded' ? 'Funded' : 'Waitlisted'}${allocation.confirmed ? '' : ' (proposed, not yet confirmed by finance)'}` },
+          { key: 'Counted against the round', value: yearFigure(bid, allocation.financialYear) },
           { key: 'Rank', value: String(place.rank) },
           { key: 'Why', value: place.reason },
           ...(allocation.confirmed ? [{ key: 'Confirmed by', value: `${allocation.confirmed.by.name}, ${dateTime(allocation.confirmed.at)}` }] : []),
@@ -221,36 +282,55 @@ const Allocation: FC<{ status: BidStatus }> = ({ status }) => {
   );
 };
 
-export const BidPage: FC<BidPageProps & { letters?: LetterListing[] }> = ({ bid, status, actions, csrf, score, events, people, names, canExport, letters = [] }) => (
-  <>
-    <PageHeading caption={`Bid ${bid.reference}`}>{bid.title}</PageHeading>
-    <Where bid={bid} status={status} names={names} />
-    <Missing status={status} />
-    {status.withdrawn ? (
-      <InsetText>
+export const BidPage: FC<BidPageProps & { letters?: LetterListing[] }> = ({ bid, status, actions, csrf, score, events, people, names, canExport, letters = [] }) => {
+  const hasDecisions = Boolean(status.assembly.decisions.length || status.assembly.chairsAction || status.board);
+  const hasAllocation = Boolean(status.allocation?.confirmed ?? status.allocation?.provisional);
+  const sections = [
+    { id: 'next', title: 'What happens next' },
+    ...(score ? [{ id: 'score', title: 'Score' }] : []),
+    ...(hasDecisions ? [{ id: 'decisions', title: 'Decisions' }] : []),
+    ...(hasAllocation ? [{ id: 'allocation', title: 'Allocation' }] : []),
+    { id: 'bid', title: 'The bid' },
+    { id: 'timeline', title: 'What has happened' },
+  ];
+  return (
+    <>
+      <PageHeading caption={`Bid ${bid.reference}`}>{bid.title}</PageHeading>
+      <Contents sections={sections} />
+      <h2 id="next">What happens next</h2>
+      <Where bid={bid} status={status} names={names} />
+      <ConditionsInForce status={status} />
+      <Missing status={status} />
+      {status.withdrawn ? (
+        <InsetText>
+          <p>
+            Withdrawn by {status.withdrawn.by.name} on {date(status.withdrawn.at)}: {status.withdrawn.reason}
+          </p>
+        </InsetText>
+      ) : null}
+      <WhatYouCanDo reference={bid.reference} actions={actions} csrf={csrf} />
+      <RevisionRequests status={status} />
+      {score ? (
+        <div id="score">
+          <ScoreBreakdown result={score.result} scoredAt={score.scoredAt} />
+        </div>
+      ) : null}
+      <Decisions status={status} />
+      <Reconsideration status={status} />
+      <Allocation bid={bid} status={status} />
+      <DecisionLetters letters={letters} />
+      <h2 id="bid">The bid</h2>
+      <BidAnswers bid={bid.submission as BidSubmission} names={names} headingLevel={3} />
+      <h2 id="timeline">What has happened</h2>
+      <Timeline events={events} names={people} />
+      {canExport ? (
         <p>
-          Withdrawn by {status.withdrawn.by.name} on {date(status.withdrawn.at)}: {status.withdrawn.reason}
+          <a href={`/app/trail/export.csv?reference=${encodeURIComponent(bid.reference)}`}>Download this bid's trail (CSV)</a>
         </p>
-      </InsetText>
-    ) : null}
-    <WhatYouCanDo reference={bid.reference} actions={actions} csrf={csrf} />
-    <RevisionRequests status={status} />
-    <h2>The bid</h2>
-    <BidAnswers bid={bid.submission as BidSubmission} names={names} headingLevel={3} />
-    {score ? <ScoreBreakdown result={score.result} scoredAt={score.scoredAt} /> : null}
-    <Decisions status={status} />
-    <Reconsideration status={status} />
-    <Allocation status={status} />
-    <DecisionLetters letters={letters} />
-    <h2>What has happened</h2>
-    <Timeline events={events} names={people} />
-    {canExport ? (
-      <p>
-        <a href={`/app/trail/export.csv?reference=${encodeURIComponent(bid.reference)}`}>Download this bid's trail (CSV)</a>
-      </p>
-    ) : null}
-  </>
-);
+      ) : null}
+    </>
+  );
+};
 
 /** A bid whose intake is still running has no record yet; its workflow says where it is. */
 const InIntake: FC<{ reference: string; title: string }> = ({ reference, title }) => (
