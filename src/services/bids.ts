@@ -1,6 +1,6 @@
 // Bid commands and reads shared by the API and the web pages: allocate a reference, start the
 // bid's workflow (idempotently), read a bid back.
-import { actionUpdateId, sendUpdate } from './updates.js';
+import { actionUpdateId, sendUpdate, workflowTaskRetrying } from './updates.js';
 import { acting, toActor } from './auth.js';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -84,18 +84,23 @@ export async function submitBid(deps: ServiceDeps, actor: Actor, submission: Bid
     start: { bid: { ...submission, reference }, contentHash, submittedBy: toActor(actor), policy: lifecyclePolicy(deps.config) },
   };
 
-  const startWorkflowOperation = new WithStartWorkflowOperation(WORKFLOW_TYPES.bid, {
+  const startOptions = {
     workflowId: bidWorkflowId(reference),
     taskQueue: deps.temporal.taskQueue,
     args: [input],
     // A retried submit reaches the running workflow; a finished bid's reference is never reused.
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
-  });
+  } as const;
   try {
     // Bounded: a Temporal that does not answer is a 503 (and a retry with the same key is safe).
-    const handle = await deps.temporal.client.connection.withDeadline(Date.now() + elapsedMs(deps.config.ACTION_TIMEOUT), () =>
-      deps.temporal.client.workflow.startUpdateWithStart(submissionReceiptUpdate, { args: [{ contentHash }], waitForStage: 'ACCEPTED', startWorkflowOperation }),
+    const handle = await startWithRetry(deps, () =>
+      deps.temporal.client.workflow.startUpdateWithStart(submissionReceiptUpdate, {
+        args: [{ contentHash }],
+        waitForStage: 'ACCEPTED',
+        // Each attempt needs its own operation; the workflow id and conflict policy make it one bid.
+        startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.bid, startOptions),
+      }),
     );
     const receipt = await Promise.race([
       handle.result(),
@@ -109,6 +114,23 @@ export async function submitBid(deps: ServiceDeps, actor: Actor, submission: Bid
       throw new ApiError(409, 'reference_in_use', `Reference ${reference} belongs to a bid that is closed; submit under a new reference`);
     }
     throw refusalToApiError(error, `Bid ${reference}`);
+  }
+}
+
+/**
+ * Starts the submission within ACTION_TIMEOUT, sending it again while Temporal says the new
+ * workflow's first task is being retried (a slow or restarted worker): the same workflow id, so
+ * still one bid.
+ */
+async function startWithRetry<T>(deps: ServiceDeps, start: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + elapsedMs(deps.config.ACTION_TIMEOUT);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await deps.temporal.client.connection.withDeadline(deadline, start);
+    } catch (error) {
+      if (!workflowTaskRetrying(error) || Date.now() > deadline - 500) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * attempt, 1_000)));
+    }
   }
 }
 

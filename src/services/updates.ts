@@ -18,6 +18,21 @@ const CONTINUING_AS_NEW = 'ContinuingAsNew';
 const continuingAsNew = (error: unknown) =>
   error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === CONTINUING_AS_NEW;
 
+/**
+ * Temporal turns Updates away while the workflow's task is being tried again (a worker was slow
+ * or restarted, so its last attempt timed out): FAILED_PRECONDITION, "Workflow Task in failed
+ * state". The next attempt normally succeeds in moments, so the Update is sent again.
+ */
+export function workflowTaskRetrying(error: unknown): boolean {
+  for (let e = error as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth += 1) {
+    if (typeof e.message === 'string' && e.message.includes('Workflow Task in failed state')) return true;
+  }
+  return false;
+}
+
+/** How long an Update is sent again while the workflow's task is retried, before the error stands. */
+const TASK_RETRY_MS = 20_000;
+
 export interface UpdateOptions {
   updateId?: string;
   /** How long to wait for the answer, in ms. */
@@ -27,11 +42,13 @@ export interface UpdateOptions {
 export async function sendUpdate<Ret, Arg>(handle: WorkflowHandle, definition: UpdateDefinition<Ret, [Arg]>, arg: Arg, options: UpdateOptions | string = {}): Promise<Ret> {
   const { updateId, timeoutMs } = typeof options === 'string' ? { updateId: options, timeoutMs: undefined } : options;
   const send = () => handle.executeUpdate(definition, { args: [arg], ...(updateId && { updateId }) });
+  const started = Date.now();
   for (let attempt = 1; ; attempt += 1) {
     try {
       return timeoutMs ? await handle.client.connection.withDeadline(Date.now() + timeoutMs, send) : await send();
     } catch (error) {
-      if (!continuingAsNew(error) || attempt >= 100) throw error;
+      const again = continuingAsNew(error) ? attempt < 100 : workflowTaskRetrying(error) && Date.now() - started < TASK_RETRY_MS;
+      if (!again) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.min(20 * attempt, 500)));
     }
   }

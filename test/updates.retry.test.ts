@@ -1,0 +1,20 @@
+// Which Temporal refusals an action is sent again for: the server turning Updates away while the
+// workflow's task is retried (as the API saw it under load), wherever the client wraps it.
+import { describe, expect, it } from 'vitest';
+import { workflowTaskRetrying } from '../src/services/updates.js';
+
+const grpc = Object.assign(new Error('9 FAILED_PRECONDITION: Update-with-Start could not be executed.'), { code: 9 });
+
+describe('sending an action again while the workflow task is retried', () => {
+  it("recognises Temporal's refusal at the top or under the client's wrapping", () => {
+    expect(workflowTaskRetrying(new Error('Unable to perform workflow execution update due to Workflow Task in failed state.'))).toBe(true);
+    expect(workflowTaskRetrying(Object.assign(new Error('Update-with-Start could not be executed.'), { cause: new Error('Unable to perform workflow execution update due to Workflow Task in failed state.') }))).toBe(true);
+  });
+
+  it('leaves every other failure to stand', () => {
+    expect(workflowTaskRetrying(grpc)).toBe(false);
+    expect(workflowTaskRetrying(new Error('The review is in no phase; it cannot record a review step now'))).toBe(false);
+    expect(workflowTaskRetrying(undefined)).toBe(false);
+    expect(workflowTaskRetrying('Workflow Task in failed state')).toBe(false);
+  });
+});
