@@ -279,25 +279,7 @@ export function exportTrailCsv(db: Db, filters: TrailFilters, batchSize = 1000):
     const copy = (client as Sql).unsafe(copyQuery(filters));
     return Readable.toWeb(Readable.from(copyStream(copy))) as ReadableStream<Uint8Array>;
   }
-  const encoder = new TextEncoder();
-  let after = 0;
-  let headerSent = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!headerSent) {
-        headerSent = true;
-        controller.enqueue(encoder.encode(stringify([CSV_COLUMNS])));
-        return;
-      }
-      const rows = await page(db, filters, after, batchSize);
-      if (rows.length === 0) {
-        controller.close();
-        return;
-      }
-      after = rows.at(-1)!.id;
-      controller.enqueue(encoder.encode(csvLines(rows)));
-    },
-  });
+  return pagedCsv(stringify([CSV_COLUMNS]), (after) => page(db, filters, after, batchSize), csvLines);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,6 +441,14 @@ export async function decisionRows(db: Db, filters: TrailFilters, after = 0, lim
  * a time in event order (keyset on the event id), so it runs in constant memory at any size.
  */
 export function exportFinanceCsv(db: Db, filters: TrailFilters, batchSize = 500): ReadableStream<Uint8Array> {
+  // escape_formulas: a cell that begins = + - @ cannot run as a formula when opened in Excel.
+  return pagedCsv(stringify([FINANCE_CSV_COLUMNS]), (after) => decisionRows(db, filters, after, batchSize), (rows) =>
+    stringify(rows.map((r) => r.line), { escape_formulas: true }),
+  );
+}
+
+/** A CSV streamed page by page: the header, then each page of rows after the last id sent, until one is empty. */
+function pagedCsv<Row extends { id: number }>(header: string, pageAfter: (after: number) => Promise<Row[]>, lines: (rows: Row[]) => string): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let after = 0;
   let headerSent = false;
@@ -466,17 +456,16 @@ export function exportFinanceCsv(db: Db, filters: TrailFilters, batchSize = 500)
     async pull(controller) {
       if (!headerSent) {
         headerSent = true;
-        controller.enqueue(encoder.encode(stringify([FINANCE_CSV_COLUMNS])));
+        controller.enqueue(encoder.encode(header));
         return;
       }
-      const rows = await decisionRows(db, filters, after, batchSize);
+      const rows = await pageAfter(after);
       if (rows.length === 0) {
         controller.close();
         return;
       }
       after = rows.at(-1)!.id;
-      // escape_formulas: a cell that begins = + - @ cannot run as a formula when opened in Excel.
-      controller.enqueue(encoder.encode(stringify(rows.map((r) => r.line), { escape_formulas: true })));
+      controller.enqueue(encoder.encode(lines(rows)));
     },
   });
 }
