@@ -171,6 +171,8 @@ export const envSchema = z.object({
   STARTUP_TIMEOUT: deadline('2m').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 2m'),
   /** How long an action waits for its workflow's answer before saying it may not have been applied yet (503). */
   ACTION_TIMEOUT: deadline('10s').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 10s'),
+  /** How long a submission waits for intake's checks before answering that they are still running (202). */
+  INTAKE_WAIT: deadline('15s').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 15s'),
   /** How long to wait for a connection to PostgreSQL or an answer from Temporal before answering 503. */
   DEPENDENCY_TIMEOUT: deadline('5s').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 5s'),
   /** After the first SIGINT or SIGTERM, further ones are ignored this long; after it, one forces the exit. */

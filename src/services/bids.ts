@@ -37,7 +37,6 @@ export interface ServiceDeps {
 }
 
 /** How long a submit waits for intake before answering "accepted, still in intake". */
-const INTAKE_WAIT_MS = 15_000;
 
 /** The next reference of the service's own, skipping any number already in use. */
 export async function allocateReference(db: Db, prefix: string, year: number): Promise<string> {
@@ -105,7 +104,7 @@ export async function submitBid(deps: ServiceDeps, actor: Actor, submission: Bid
     const receipt = await Promise.race([
       handle.result(),
       new Promise<SubmissionReceipt>((resolve) =>
-        setTimeout(() => resolve({ reference, state: 'INTAKE', missing: [] }), INTAKE_WAIT_MS).unref(),
+        setTimeout(() => resolve({ reference, state: 'INTAKE', missing: [] }), elapsedMs(deps.config.INTAKE_WAIT)).unref(),
       ),
     ]);
     return { receipt, created: !existed };

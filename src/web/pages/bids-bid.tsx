@@ -299,6 +299,7 @@ export const BidPage: FC<BidPageProps & { letters?: LetterListing[] }> = ({ bid,
       <Contents sections={sections} />
       <h2 id="next">What happens next</h2>
       <Where bid={bid} status={status} names={names} />
+      {inIntake(bid.state) ? <IntakeProgress reference={bid.reference} /> : null}
       <ConditionsInForce status={status} />
       <Missing status={status} />
       {status.withdrawn ? (
@@ -332,16 +333,57 @@ export const BidPage: FC<BidPageProps & { letters?: LetterListing[] }> = ({ bid,
   );
 };
 
+const inIntake = (state: string): boolean => state === 'SUBMITTED' || state === 'INTAKE';
+
+const INTAKE_RUNNING = 'Intake is checking the bid now. This page shows where it went when the checks finish.';
+const INTAKE_DONE = "Intake's checks have finished: this page is showing where the bid went.";
+
+/**
+ * While intake runs, the page asks every two seconds whether it has finished (static/app.js,
+ * data-live-reload) and loads itself again when it has; without JavaScript the words say to reload.
+ */
+const IntakeProgress: FC<{ reference: string }> = ({ reference }) => (
+  <>
+    <div id="intake-progress" aria-live="polite" data-live={`/app/bids/${encodeURIComponent(reference)}/progress`} data-live-every="2" data-live-reload="">
+      <p>{INTAKE_RUNNING}</p>
+    </div>
+    <noscript>
+      <p>Reload this page in a moment to see it.</p>
+    </noscript>
+  </>
+);
+
 /** A bid whose intake is still running has no record yet; its workflow says where it is. */
 const InIntake: FC<{ reference: string; title: string }> = ({ reference, title }) => (
   <>
     <PageHeading caption={`Bid ${reference}`}>{title}</PageHeading>
     <SummaryList rows={[{ key: 'State', value: <StateTag state="INTAKE" /> }]} />
-    <p>Intake is checking the bid now. Reload this page in a moment to see where it is.</p>
+    <IntakeProgress reference={reference} />
   </>
 );
 
+/** Where intake is, for the page's live region: running, or finished (and the page reloads). */
+async function intakeRunning(deps: Parameters<typeof getVisibleBid>[0], user: Parameters<typeof getVisibleBid>[1], reference: string): Promise<boolean> {
+  try {
+    return inIntake((await getVisibleBid(deps, user, reference)).state);
+  } catch (error) {
+    if (toApiError(error).status !== 404) throw error;
+    const running = await getBidStatusFromWorkflow(deps, reference);
+    if (!running || !canSee(user, { ...running, status: running })) throw error;
+    return inIntake(running.state);
+  }
+}
+
 export function registerBidPage(web: WebApp): void {
+  web.get(`${BID_ROUTE}/progress`, async (c) => {
+    const user = c.get('user');
+    // A fragment has no page to send a signed-out person to; the region keeps what it showed.
+    if (!user) return c.body(null, 401);
+    const running = await intakeRunning(c.get('deps'), user, c.req.param('reference'));
+    c.header('Cache-Control', 'no-store');
+    return c.html(<p>{running ? INTAKE_RUNNING : INTAKE_DONE}</p>);
+  });
+
   web.get(`${BID_ROUTE}`, async (c) => {
     const user = signedIn(c);
     const deps = c.get('deps');

@@ -167,7 +167,7 @@ function receiptFlash(receipt: SubmissionReceipt, resubmitted: boolean): Flash {
       text: `Add what is missing and resubmit it: ${receipt.missing.map((m) => m.message).join('; ')}.`,
     };
   }
-  if (receipt.state === 'INTAKE') return { kind: 'success', title: `${bid} ${resubmitted ? 'resubmitted' : 'submitted'}: intake checks are still running`, text: 'Reload this page in a moment to see where it is.' };
+  if (receipt.state === 'INTAKE') return { kind: 'success', title: `${bid} ${resubmitted ? 'resubmitted' : 'submitted'}: intake checks are still running`, text: 'The page below shows where the bid went when they finish.' };
   return { kind: 'success', title: resubmitted ? `${bid} resubmitted: it is back with the evaluation hub` : `${bid} submitted: it is with the evaluation hub` };
 }
 

@@ -6,7 +6,8 @@ if ('noModule' in HTMLScriptElement.prototype) document.body.classList.add('nhsu
 import('/assets/nhsuk/nhsuk-frontend.min.js').then(({ initAll }) => initAll());
 
 // <div data-live="/app/..." data-live-every="5"> is replaced, every few seconds, by the HTML
-// fragment its URL returns when its text has changed: attendance and quorum during a meeting.
+// fragment its URL returns when its text has changed: attendance and quorum during a meeting;
+// with data-live-reload the page loads again instead (a bid's page once intake has finished).
 for (const region of document.querySelectorAll('[data-live]')) {
   const every = Number(region.getAttribute('data-live-every') || 5) * 1000;
   const refresh = async () => {
@@ -16,7 +17,10 @@ for (const region of document.querySelectorAll('[data-live]')) {
       // Replace only what changed, so a screen reader (the region is aria-live) hears news, not a repeat.
       const next = document.createElement('template');
       next.innerHTML = await res.text();
-      if (next.content.textContent.replace(/\s+/g, ' ').trim() !== region.textContent.replace(/\s+/g, ' ').trim()) region.replaceChildren(next.content);
+      if (next.content.textContent.replace(/\s+/g, ' ').trim() === region.textContent.replace(/\s+/g, ' ').trim()) return;
+      region.replaceChildren(next.content);
+      // data-live-reload: the change means the whole page has news (intake finished), so it loads again.
+      if (region.hasAttribute('data-live-reload')) window.location.reload();
     } catch {
       // Offline for a moment: the next tick tries again.
     }
