@@ -20,6 +20,8 @@ export interface Bench {
   config: Config;
   database: Database;
   databaseUrl: string;
+  /** The database came from BENCH_REUSE_DATABASE: as an earlier run left it, and kept again. */
+  reused: boolean;
   temporal: TestWorkflowEnvironment;
   close(): Promise<void>;
 }
@@ -39,10 +41,15 @@ export async function startBench(name: string, env: Record<string, string> = {})
   } catch {
     // Installed already.
   }
-  const dbName = `cp_bench_${name.replace(/\W/g, '_')}_${Date.now().toString(36)}`;
-  const admin = await openPostgres(adminUrl(), 1);
-  await admin.db.execute(`create database "${dbName}"`);
-  await admin.close();
+  // BENCH_REUSE_DATABASE=<name>: a database an earlier run kept (BENCH_KEEP_DATABASE=1), used as it is.
+  const reused = process.env.BENCH_REUSE_DATABASE;
+  if (reused && !/^cp_bench_\w+$/.test(reused)) throw new Error(`BENCH_REUSE_DATABASE must name a kept benchmark database (cp_bench_...), not ${reused}`);
+  const dbName = reused ?? `cp_bench_${name.replace(/\W/g, '_')}_${Date.now().toString(36)}`;
+  if (!reused) {
+    const admin = await openPostgres(adminUrl(), 1);
+    await admin.db.execute(`create database "${dbName}"`);
+    await admin.close();
+  }
   const url = new URL(adminUrl());
   url.pathname = `/${dbName}`;
   const databaseUrl = url.toString();
@@ -71,12 +78,13 @@ export async function startBench(name: string, env: Record<string, string> = {})
     config,
     database,
     databaseUrl,
+    reused: Boolean(reused),
     temporal,
     close: async () => {
       await database.close();
       await temporal.teardown();
-      if (process.env.BENCH_KEEP_DATABASE) {
-        console.log(`(kept the database ${dbName}: BENCH_KEEP_DATABASE is set)`);
+      if (process.env.BENCH_KEEP_DATABASE || reused) {
+        console.log(`(kept the database ${dbName}: ${reused ? 'BENCH_REUSE_DATABASE' : 'BENCH_KEEP_DATABASE'} is set)`);
         return;
       }
       const a = await openPostgres(adminUrl(), 1);

@@ -22,7 +22,14 @@ import { bareReceiptUpdate, bareStepUpdate } from './bare-workflow.js';
 import { BENCH_TEAM, pool, startBench } from './harness.js';
 
 const N = Number(process.argv[2] ?? 200);
-const bench = await startBench('lifecycle', { WORKER_MAX_CONCURRENT_ACTIVITIES: '40', DATABASE_POOL_SIZE: '40' });
+// Both paths run on the same worker settings; WORKER_MAX_CACHED_WORKFLOWS from the environment
+// (default the product's own) sets how many of the bids in flight stay in the worker's cache.
+const bench = await startBench('lifecycle', {
+  WORKER_MAX_CONCURRENT_ACTIVITIES: '40',
+  DATABASE_POOL_SIZE: '40',
+  ...(process.env.WORKER_MAX_CACHED_WORKFLOWS && { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS }),
+});
+console.log(`(worker cache: ${bench.config.WORKER_MAX_CACHED_WORKFLOWS} workflows)`);
 const actorOf = (id: string): Actor => {
   const u = DEMO_USERS.find((x) => x.id === id)!;
   return { id: u.id, name: u.name, roles: u.roles, organisation: u.organisation, profession: u.profession };
