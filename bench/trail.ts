@@ -135,6 +135,11 @@ const filters: [string, () => string][] = [
   ['organisation + state + amount', () => `organisation=${pick(ORGS)}&state=${pick(BID_STATES)}&minPence=${Math.floor(random() * 50_000_000)}`],
   ['every filter', () => `financialYear=${pick(YEARS)}&ambition=${pick(AMBITIONS)}&place=${pick(PLACES)}&organisation=${pick(ORGS)}&state=${pick(BID_STATES)}&minPence=1000000&maxPence=150000000&action=review.`],
   ['second page (cursor)', () => `ambition=${pick(AMBITIONS)}&cursor=${Math.floor(random() * EVENTS)}`],
+  // The trail page's own: newest first (how it opens), and what happened found by words.
+  ['newest first', () => `order=newest`],
+  ['newest first + place + state', () => `order=newest&place=${pick(PLACES)}&state=${pick(BID_STATES)}`],
+  ['words', () => `words=${encodeURIComponent(pick(['allocation confirmed', 'decision', 'vote', 'review']))}`],
+  ['words + year, newest first', () => `order=newest&financialYear=${pick(YEARS)}&words=${encodeURIComponent(pick(['decision', 'rating']))}`],
 ];
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 console.log(`\nGET /trail over ${EVENTS.toLocaleString('en-GB')} events, ${RUNS} requests a filter (goal: p95 ≤ 20 ms):`);
