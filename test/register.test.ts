@@ -12,7 +12,7 @@ import { actor, meetingAct, meetingHandle, meetingWithAgenda, QUORATE, reviewToA
 let ctx: TestContext;
 let meetings = 0;
 beforeAll(async () => {
-  ctx = await createTestContext();
+  ctx = await createTestContext({ recordAs: 'register' });
 });
 afterAll(async () => ctx?.close());
 

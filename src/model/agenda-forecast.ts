@@ -41,6 +41,8 @@ export interface MemberLeaving {
 }
 
 export interface AgendaForecast {
+  /** The voting membership the forecast counts. */
+  members: { id: string; name: string }[];
   replies: { attending: string[]; apologies: string[]; maybe: string[]; noReply: string[] };
   items: ItemForecast[];
   /** References in the proposed order. */
@@ -92,6 +94,7 @@ export function forecastAgenda({ members, replies, rule, items }: { members: rea
     })
     .filter((l) => l.references.length > 0);
   return {
+    members: voting.map((m) => ({ id: m.id, name: m.name })),
     replies: { attending, apologies: [...apologies], maybe: by('maybe'), noReply },
     items: forecasts,
     proposedOrder: order.map((f) => f.reference),
