@@ -148,7 +148,7 @@ describe('the quorum forecast', () => {
     const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const people = ['a', 'b', 'c', 'd'];
     for (let trial = 0; trial < 300; trial += 1) {
-      const items = Array.from({ length: 1 + Math.floor(next() * 8) }, (_, i) => ({ id: i, outlook: 'quorate' as Outlook, who: people.filter(() => next() < 0.3) }));
+      const items: { id: number; outlook: Outlook; who: string[] }[] = Array.from({ length: 1 + Math.floor(next() * 8) }, (_, i) => ({ id: i, outlook: 'quorate', who: people.filter(() => next() < 0.3) }));
       const order = proposeOrder(items, (i) => i.who);
       expect([...order].map((i) => i.id).sort((x, y) => x - y)).toEqual(items.map((i) => i.id));
       const total = (list: typeof items) => people.reduce((s, p) => s + runs(list.map((i) => i.who.includes(p))), 0);
@@ -160,7 +160,7 @@ describe('the quorum forecast', () => {
   });
 
   it('puts items that cannot be quorate last: they will be deferred', () => {
-    const order = proposeOrder([{ id: 1, outlook: 'not_quorate' as Outlook }, { id: 2, outlook: 'quorate' as Outlook }], () => []);
+    const order = proposeOrder<{ id: number; outlook: Outlook }>([{ id: 1, outlook: 'not_quorate' }, { id: 2, outlook: 'quorate' }], () => []);
     expect(order.map((i) => i.id)).toEqual([2, 1]);
   });
 });

@@ -23,7 +23,7 @@ export const currentSql = (on: string): SQL =>
       and (${registeredInterests.withdrawnAt} is null or (${registeredInterests.withdrawnAt} at time zone 'Europe/London')::date > ${on}::date)`;
 
 /** SQL: the person (a users.id column) has an interest current on `on` in one of `codes`. */
-export const hasRegisteredInterestIn = (personId: SQL | unknown, codes: string[], on: string): SQL =>
+export const hasRegisteredInterestIn = (personId: unknown, codes: string[], on: string): SQL =>
   sql`exists (select 1 from ${registeredInterests} where ${registeredInterests.personId} = ${personId} and ${registeredInterests.organisation} in (${sql.join(codes.map((c) => sql`${c}`), sql`, `)}) and ${currentSql(on)})`;
 
 /** Each person's interests current on a day (YYYY-MM-DD), by person id; people with none are absent. */

@@ -5,7 +5,7 @@
 // the meeting's membership (loadMembership) and to evaluator assignment (assignEvaluators).
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
-import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { appendEvents } from '../activities/trail.js';
 import { ApiError } from '../api/errors.js';
@@ -14,7 +14,7 @@ import type { Db } from '../db/client.js';
 import { organisations, registeredInterests, users } from '../db/schema.js';
 import { londonDay } from '../domain/calendar.js';
 import { freeText } from '../domain/text.js';
-import { INTEREST_KINDS, type InterestKind } from '../domain/vocabulary.js';
+import { INTEREST_KINDS } from '../domain/vocabulary.js';
 import { interestInWords } from '../model/register.js';
 import type { Actor, RegisteredInterest } from '../shared.js';
 import { forgetTokens } from './auth.js';

@@ -12,10 +12,10 @@ import { act, formOf, one, signedIn, type WebApp, type WebContext } from '../app
 import { Button, Form, Radios, Table, Tag, WarningCallout } from '../components.js';
 import { meetingHref } from './hub-shared.js';
 
-const REPLY_OPTIONS: { value: AttendanceReply; label: string }[] = [
-  { value: 'attending', label: 'I will attend' },
-  { value: 'apologies', label: 'I send my apologies' },
-  { value: 'maybe', label: 'I may attend' },
+const REPLY_OPTIONS: { value: AttendanceReply; label: string; replied: string }[] = [
+  { value: 'attending', label: 'I will attend', replied: 'that you will attend' },
+  { value: 'apologies', label: 'I send my apologies', replied: 'with your apologies' },
+  { value: 'maybe', label: 'I may attend', replied: 'that you may attend' },
 ];
 const OUTLOOK: Record<Outlook, { label: string; colour: string }> = {
   quorate: { label: 'Quorate', colour: 'green' },
@@ -41,9 +41,9 @@ export async function forecastParts(c: WebContext, meeting: MeetingStatus): Prom
 export const YourReply: FC<{ meetingId: string; reply: AttendanceReply | null; csrf: string }> = ({ meetingId, reply, csrf }) => (
   <>
     <h2>Will you attend?</h2>
-    <p>{reply ? `You replied: ${REPLY_OPTIONS.find((o) => o.value === reply)?.label.toLowerCase()}. You can change it until the meeting opens.` : 'Reply so the chair can see which items will be quorate.'}</p>
+    <p>{reply ? `You replied ${REPLY_OPTIONS.find((o) => o.value === reply)?.replied ?? reply}. You can change your reply until the meeting opens.` : 'Reply so the chair can see which items will be quorate.'}</p>
     <Form action={`${meetingHref(meetingId)}/replies`} csrf={csrf}>
-      <Radios name="reply" legend="Your reply" legendSize="s" options={REPLY_OPTIONS} value={reply} inline />
+      <Radios name="reply" legend="Your reply" legendSize="s" options={REPLY_OPTIONS.map(({ value, label }) => ({ value, label }))} value={reply} inline />
       <Button variant="secondary">Send your reply</Button>
     </Form>
   </>

@@ -82,7 +82,7 @@ async function registerPage(c: WebContext, failed?: Failed): Promise<Response> {
       <h2>Your interests</h2>
       {current.length ? (
         <>
-          <Entries entries={current} caption="Current" withPerson={false} />
+          <Entries entries={current} caption="Your current interests" withPerson={false} />
           {current.map((e) => (
             <Details summary={`Withdraw your interest in ${e.body}`}>
               <Form action={`/app/register/interests/${e.id}/withdrawal`} csrf={csrf}>
@@ -102,7 +102,7 @@ async function registerPage(c: WebContext, failed?: Failed): Promise<Response> {
       ) : (
         <p>You have no current interests in the register.</p>
       )}
-      {past.length ? <Entries entries={past} caption="Ended or withdrawn" withPerson={false} /> : null}
+      {past.length ? <Entries entries={past} caption="Your interests that ended or were withdrawn" withPerson={false} /> : null}
 
       <h2>Declare an interest</h2>
       <div class="nhsuk-grid-row">
