@@ -87,6 +87,11 @@ describe('votes and quorum', () => {
     const minuted = (decided!.payload as { quorum: { conflicted: { id: string; reason: string }[] } }).quorum.conflicted;
     expect(minuted).toContainEqual({ id: 'peter.novak', name: 'Peter Novak', reason: "has a registered interest in Norfolk and Norwich University Hospitals NHS Foundation Trust, the bid's lead organisation (director, since 2024-04-01)" });
     expect(minuted).toContainEqual({ id: 'james.lee', name: 'Dr James Lee', reason: "belongs to NNUH, the bid's lead organisation" });
+    // The meeting's publication pack minutes it per item too.
+    const pack = await call(ctx, 'claire.dawson', 'GET', `/meetings/${id}/publication`);
+    expect(pack.body.items.find((i: { reference: string }) => i.reference === reference).conflicted).toContainEqual({ name: 'Peter Novak', reason: expect.stringContaining('has a registered interest in Norfolk and Norwich') });
+    const csv = await call(ctx, 'claire.dawson', 'GET', `/meetings/${id}/publication.csv`);
+    expect(csv.body).toContain('Peter Novak: has a registered interest in Norfolk and Norwich University Hospitals NHS Foundation Trust');
     await withdraw('peter.novak', interest);
   });
 });

@@ -21,7 +21,7 @@ const REGISTER_DESCRIPTION =
 export function registerRouter() {
   const router = newRouter();
   router.openapi(
-    createRoute({ method: 'get', path: '/register', tags: [TAG], summary: 'The register of interests, as published', description: `${REGISTER_DESCRIPTION} Entries current on \`on\` (default today), or every entry with include=all. Anyone with a decision role.`, security: bearer, request: { query: registerQuerySchema }, responses: { 200: json(registerSchema, 'The register'), ...errorResponses(400, 401, 403) } }),
+    createRoute({ method: 'get', path: '/register', tags: [TAG], summary: 'The register of interests, as published', description: `${REGISTER_DESCRIPTION} Entries current on \`on\` (default today), or every entry with include=all. Anyone signed in: it is published.`, security: bearer, request: { query: registerQuerySchema }, responses: { 200: json(registerSchema, 'The register'), ...errorResponses(400, 401, 403) } }),
     async (c) => c.json(await readRegister(c.get('deps'), c.get('user'), c.req.valid('query')), 200),
   );
   router.openapi(

@@ -4,7 +4,7 @@
 import type { FC } from 'hono/jsx';
 import { z } from 'zod';
 import { INTEREST_KINDS, INTEREST_KIND_LABELS } from '../../domain/vocabulary.js';
-import { declarationSchema, declareInterest, readRegister, registerCsv, withdrawInterest, type RegisterEntry } from '../../services/register.js';
+import { declarationSchema, declareInterest, holdsDecisionRole, readRegister, registerCsv, withdrawInterest, type RegisterEntry } from '../../services/register.js';
 import { one, render, signedIn, type WebApp, type WebContext } from '../app.js';
 import { Button, DateInput, Details, Form, InsetText, Radios, Select, Table, TextArea, TextInput } from '../components.js';
 import { date } from '../format.js';
@@ -79,53 +79,57 @@ async function registerPage(c: WebContext, failed?: Failed): Promise<Response> {
         </p>
       </InsetText>
 
-      <h2>Your interests</h2>
-      {current.length ? (
+      {holdsDecisionRole(user) ? (
         <>
-          <Entries entries={current} caption="Your current interests" withPerson={false} />
-          {current.map((e) => (
-            <Details summary={`Withdraw your interest in ${e.body}`}>
-              <Form action={`/app/register/interests/${e.id}/withdrawal`} csrf={csrf}>
-                <TextInput
-                  name="reason"
-                  id={`reason-${e.id}`}
-                  label="Why are you withdrawing it?"
-                  hint="For example, you stood down as a director. It stops applying from today and stays on the record."
-                  value={failed?.form === `withdraw-${e.id}` ? one(failed.values, 'reason') : ''}
-                  error={failed?.form === `withdraw-${e.id}` ? failed.byField.reason : undefined}
-                />
-                <Button variant="secondary">Withdraw the interest</Button>
-              </Form>
-            </Details>
-          ))}
-        </>
-      ) : (
-        <p>You have no current interests in the register.</p>
-      )}
-      {past.length ? <Entries entries={past} caption="Your interests that ended or were withdrawn" withPerson={false} /> : null}
+          <h2>Your interests</h2>
+          {current.length ? (
+            <>
+              <Entries entries={current} caption="Your current interests" withPerson={false} />
+              {current.map((e) => (
+                <Details summary={`Withdraw your interest in ${e.body}`}>
+                  <Form action={`/app/register/interests/${e.id}/withdrawal`} csrf={csrf}>
+                    <TextInput
+                      name="reason"
+                      id={`reason-${e.id}`}
+                      label="Why are you withdrawing it?"
+                      hint="For example, you stood down as a director. It stops applying from today and stays on the record."
+                      value={failed?.form === `withdraw-${e.id}` ? one(failed.values, 'reason') : ''}
+                      error={failed?.form === `withdraw-${e.id}` ? failed.byField.reason : undefined}
+                    />
+                    <Button variant="secondary">Withdraw the interest</Button>
+                  </Form>
+                </Details>
+              ))}
+            </>
+          ) : (
+            <p>You have no current interests in the register.</p>
+          )}
+          {past.length ? <Entries entries={past} caption="Your interests that ended or were withdrawn" withPerson={false} /> : null}
 
-      <h2>Declare an interest</h2>
-      <div class="nhsuk-grid-row">
-        <div class="nhsuk-grid-column-two-thirds">
-          <Form action="/app/register/interests" csrf={csrf}>
-            <Select
-              name="organisation"
-              label="Organisation"
-              hint="If the body is not listed, leave this and name it below: it is published, but conflicts you out of no bid."
-              placeholder="Another body (name it below)"
-              options={organisations}
-              value={value('organisation')}
-              error={err('organisation')}
-            />
-            <TextInput name="body" label="Name of another body (optional)" value={value('body')} error={err('body')} />
-            <Radios name="kind" legend="What kind of interest is it?" legendSize="s" options={KIND_OPTIONS} value={value('kind')} error={err('kind')} />
-            <TextArea name="description" label="Describe the interest" hint="For example, non-executive director since April 2024." rows={3} value={value('description')} error={err('description')} />
-            <DateInput name="from" legend="When did it start?" hint="For example, 1 4 2024" value={{ day: value('from.day'), month: value('from.month'), year: value('from.year') }} error={err('from')} />
-            <DateInput name="to" legend="When did or will it end? (optional)" hint="Leave empty while it continues" value={{ day: value('to.day'), month: value('to.month'), year: value('to.year') }} error={err('to')} />
-            <Button>Declare the interest</Button>
-          </Form>
-        </div>
-      </div>
+          <h2>Declare an interest</h2>
+          <div class="nhsuk-grid-row">
+            <div class="nhsuk-grid-column-two-thirds">
+              <Form action="/app/register/interests" csrf={csrf}>
+                <Select
+                  name="organisation"
+                  label="Organisation"
+                  hint="If the body is not listed, leave this and name it below: it is published, but conflicts you out of no bid."
+                  placeholder="Another body (name it below)"
+                  options={organisations}
+                  value={value('organisation')}
+                  error={err('organisation')}
+                />
+                <TextInput name="body" label="Name of another body (optional)" value={value('body')} error={err('body')} />
+                <Radios name="kind" legend="What kind of interest is it?" legendSize="s" options={KIND_OPTIONS} value={value('kind')} error={err('kind')} />
+                <TextArea name="description" label="Describe the interest" hint="For example, non-executive director since April 2024." rows={3} value={value('description')} error={err('description')} />
+                <DateInput name="from" legend="When did it start?" hint="For example, 1 4 2024" value={{ day: value('from.day'), month: value('from.month'), year: value('from.year') }} error={err('from')} />
+                <DateInput name="to" legend="When did or will it end? (optional)" hint="Leave empty while it continues" value={{ day: value('to.day'), month: value('to.month'), year: value('to.year') }} error={err('to')} />
+                <Button>Declare the interest</Button>
+              </Form>
+            </div>
+          </div>
+        </>
+      ) : null}
 
       <h2>The published register</h2>
       <p>
