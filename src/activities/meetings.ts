@@ -30,7 +30,7 @@ export interface RecordMeetingEventsInput {
 }
 
 /** Agenda order: ratifications of chair's action first, then the highest band and score. */
-export const BAND_ORDER = sql`case ${bids.band} when 'high' then 0 when 'medium' then 1 when 'low' then 2 when 'not_support' then 3 else 4 end`;
+const BAND_ORDER = sql`case ${bids.band} when 'high' then 0 when 'medium' then 1 when 'low' then 2 when 'not_support' then 3 else 4 end`;
 
 /** The bids this meeting's agenda would list now, in agenda order: ratifications of chair's action, then decisions by band and score. */
 export async function agendaCandidates(db: Db, meetingId: string): Promise<{ reference: string; purpose: 'decision' | 'ratification' }[]> {

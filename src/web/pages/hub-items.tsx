@@ -242,9 +242,11 @@ const Interests: FC<{ meeting: MeetingStatus; item: Item; names: OrganisationNam
   // organisation or by a standing interest in the register.
   const undeclared = (id: string) => item.conflicted.includes(id) && !declarations.some((d) => d.person.id === id);
   const role = (organisation: string) => (organisation === item.leadOrganisation ? 'the lead organisation' : 'a partner organisation');
-  const standing = item.quorum.conflicted
-    ? item.quorum.conflicted.filter((c) => undeclared(c.id)).map((c) => ({ id: c.id, text: `${c.name}: ${c.reason.replace(/^belongs to (\S+),/, (_all, code: string) => `belongs to ${orgName(names, code)},`)}` }))
-    : meeting.members.filter((m) => undeclared(m.id)).map((m) => ({ id: m.id, text: `${m.name}: ${orgName(names, m.organisation)}, ${role(m.organisation)}` }));
+  const ofBid = (organisation: string) => organisation === item.leadOrganisation || item.partnerOrganisations.includes(organisation);
+  const registered = new Map((item.quorum.conflicted ?? []).map((c) => [c.id, c.reason]));
+  const standing = meeting.members
+    .filter((m) => undeclared(m.id))
+    .map((m) => ({ id: m.id, text: ofBid(m.organisation) ? `${m.name}: ${orgName(names, m.organisation)}, ${role(m.organisation)}` : `${m.name}: ${registered.get(m.id) ?? 'conflicted'}` }));
   return (
     <>
       <h2>Interests</h2>
