@@ -25,6 +25,40 @@ async function declare(as: string, body: Record<string, unknown>): Promise<strin
 }
 const withdraw = async (as: string, id: string) => expect((await call(ctx, as, 'POST', `/register/interests/${id}/withdrawal`, { reason: 'No longer held' })).status).toBe(200);
 
+describe('declaring and withdrawing', () => {
+  it('refuses a declaration that names no body, ends before it starts or names an unknown organisation, each on its field; and someone else\'s unless admin or hub lead', async () => {
+    const declare = (as: string, body: Record<string, unknown>) => call(ctx, as, 'POST', '/register/interests', { kind: 'employment', description: 'Bank shifts', from: '2025-01-01', ...body });
+    const nobody = await declare('laura.king', {});
+    expect(nobody.status).toBe(400);
+    expect(nobody.body.error.details).toContainEqual(expect.objectContaining({ field: 'organisation', message: 'Name the organisation (its code) or, for another body, its name in body' }));
+    const backwards = await declare('laura.king', { organisation: 'NNUH', to: '2024-12-31' });
+    expect(backwards.body.error.details).toContainEqual(expect.objectContaining({ field: 'to', message: 'must be on or after from' }));
+    const badDay = await declare('laura.king', { organisation: 'NNUH', from: '1 April' });
+    expect(badDay.body.error.details).toContainEqual(expect.objectContaining({ field: 'from', message: 'must be a date, YYYY-MM-DD' }));
+    const unknown = await declare('laura.king', { organisation: 'NOWHERE' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details).toEqual([{ field: 'organisation', rule: 'unknown_organisation', message: 'NOWHERE is not a known organisation' }]);
+
+    const forOther = await declare('laura.king', { organisation: 'NNUH', personId: 'ben.carter' });
+    expect(forOther.status).toBe(403);
+    expect(forOther.body.error.details).toMatchObject({ rule: 'own_interests' });
+    expect((await declare('amira.hassan', { organisation: 'QEH' })).status).toBe(403);
+
+    // The register is published: a programme team reads it too.
+    expect((await call(ctx, 'amira.hassan', 'GET', '/register')).status).toBe(200);
+
+    const made = await declare('ian.thompson', { organisation: 'ECCH', personId: 'susan.reid', to: '2025-12-31' });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ person: { id: 'susan.reid' }, current: false, inWords: 'employment, 2025-01-01 to 2025-12-31' });
+    expect((await call(ctx, 'susan.reid', 'GET', '/register?on=2025-06-30')).body.entries.map((e: { id: string }) => e.id)).toContain(made.body.id);
+    expect((await call(ctx, 'laura.king', 'POST', `/register/interests/${made.body.id}/withdrawal`, { reason: 'Not mine' })).status).toBe(403);
+    expect((await call(ctx, 'susan.reid', 'POST', `/register/interests/${made.body.id}/withdrawal`, { reason: 'Entered in error' })).status).toBe(200);
+    const twice = await call(ctx, 'susan.reid', 'POST', `/register/interests/${made.body.id}/withdrawal`, { reason: 'Entered in error' });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.code).toBe('already_withdrawn');
+  });
+});
+
 describe('review assignment', () => {
   it('assigns no evaluator with a registered interest in the lead or a partner organisation, and refuses one named by the hub lead or acting', async () => {
     // Each of the three evaluators not of the bid's organisations holds an interest in one of them.
