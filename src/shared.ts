@@ -5,7 +5,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Bid, BidSubmission } from './domain/bid.js';
 import type { DurationSpec } from './domain/durations.js';
-import type { Profession, Role } from './domain/vocabulary.js';
+import type { InterestKind, Profession, Role } from './domain/vocabulary.js';
 import type { BidModel } from './model/bid.js';
 import type { MeetingModel } from './model/meeting.js';
 import type { RoundModel } from './model/round.js';
@@ -56,6 +56,22 @@ export interface Actor {
   roles: Role[];
   organisation: string;
   profession?: Profession | null;
+  /** Their standing interests from the register current today; absent when none (and in histories from before the register). */
+  interests?: RegisteredInterest[];
+}
+
+/** A standing interest from the register of interests, as workflows are given it. */
+export interface RegisteredInterest {
+  id: string;
+  /** The organisation's code when it is one the service knows: then its bids conflict. */
+  organisation: string | null;
+  /** The body's name: the organisation's, or free text. */
+  body: string;
+  kind: InterestKind;
+  description: string;
+  /** First and last day (YYYY-MM-DD) it is current; no last day while it goes on. */
+  from: string;
+  to: string | null;
 }
 
 export const SYSTEM_ACTOR: Actor = { id: 'system', name: 'Clinical prioritisation service', roles: [], organisation: 'ICB' };
@@ -213,6 +229,8 @@ export interface QuorumReport {
   professions: string[];
   /** Why it is not quorate, in plain words. */
   shortfalls: string[];
+  /** The voting members conflicted out of the item and why (by organisation, registered or declared); absent in reports from before the register. */
+  conflicted?: { id: string; name: string; reason: string }[];
 }
 
 export interface AssemblyDecision {
@@ -403,6 +421,8 @@ export interface Member {
   organisation: string;
   profession: Profession | null;
   roles: Role[];
+  /** Standing interests from the register current on the meeting's day; absent when none (and in meetings from before the register). */
+  interests?: RegisteredInterest[];
 }
 
 export type Vote = 'support' | 'not_support' | 'abstain';

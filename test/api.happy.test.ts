@@ -365,6 +365,39 @@ describe('bids, review and the Assembly', () => {
   });
 });
 
+describe('the register of interests and the quorum forecast', () => {
+  it('declares an interest, publishes the register as JSON and CSV, and withdraws it', async () => {
+    // Another body, not an organisation of any bid here: it conflicts no one out of this file's bids.
+    const entry = await call('ben.carter', 'POST', '/register/interests', { body: 'Norfolk Health Research Trust', kind: 'other', description: 'Unpaid trustee', from: '2025-01-01' }, { 'idempotency-key': 'register-happy-1' });
+    expect(entry.status).toBe(201);
+    expect(entry.body).toMatchObject({ person: { id: 'ben.carter' }, body: 'Norfolk Health Research Trust', organisation: null, current: true, inWords: 'other interest, since 2025-01-01' });
+    const again = await call('ben.carter', 'POST', '/register/interests', { body: 'Norfolk Health Research Trust', kind: 'other', description: 'Unpaid trustee', from: '2025-01-01' }, { 'idempotency-key': 'register-happy-1' });
+    expect(again.body.id).toBe(entry.body.id);
+
+    const register = await ok('claire.dawson', 'GET', '/register');
+    expect(register.entries.map((e: { id: string }) => e.id)).toContain(entry.body.id);
+    const csv = await call('claire.dawson', 'GET', '/register.csv');
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const rows = parse<Record<string, string>>(csv.body as string, { columns: true });
+    expect(rows).toContainEqual(expect.objectContaining({ Name: 'Ben Carter', 'Interest in': 'Norfolk Health Research Trust', Kind: 'other', Current: 'yes' }));
+
+    const withdrawn = await ok('ben.carter', 'POST', `/register/interests/${entry.body.id}/withdrawal`, { reason: 'Stood down' });
+    expect(withdrawn).toMatchObject({ current: false, withdrawnBy: 'ben.carter', withdrawnReason: 'Stood down' });
+    expect((await ok('claire.dawson', 'GET', '/register')).entries.map((e: { id: string }) => e.id)).not.toContain(entry.body.id);
+    expect((await ok('claire.dawson', 'GET', '/register?include=all')).entries.map((e: { id: string }) => e.id)).toContain(entry.body.id);
+  });
+
+  it('takes members\' replies to a meeting and forecasts its quorum per item', async () => {
+    const id = `${ctx.config.REFERENCE_PREFIX.toLowerCase()}-forecast`;
+    await ok('ian.thompson', 'POST', '/meetings', { meetingId: id, scheduledFor: new Date(Date.now() + 50 * 86_400_000).toISOString() });
+    expect(await ok('aisha.begum', 'POST', `/meetings/${id}/replies`, { reply: 'attending' })).toMatchObject({ meetingId: id, personId: 'aisha.begum', reply: 'attending' });
+    const forecast = await ok('sarah.collins', 'GET', `/meetings/${id}/forecast`);
+    expect(forecast).toMatchObject({ meetingId: id, state: 'SCHEDULED', basis: 'bids_awaiting_the_assembly', replies: { attending: ['aisha.begum'] } });
+    expect(Array.isArray(forecast.proposedOrder)).toBe(true);
+    await ok('ian.thompson', 'POST', `/meetings/${id}/cancel`, { reason: 'Only for the forecast' });
+  });
+});
+
 describe('coverage', () => {
   it('answered every documented route with success', () => {
     const missing = documented.map((r) => `${r.method} ${r.template}`).filter((r) => !succeeded.has(r));

@@ -5,7 +5,8 @@ import type { Config } from '../config.js';
 import { lifecyclePolicy } from '../config/policy.js';
 import type { Db } from '../db/client.js';
 import { notifications, reviewAssignments, users } from '../db/schema.js';
-import { computeDeadline } from '../domain/calendar.js';
+import { computeDeadline, londonDay } from '../domain/calendar.js';
+import { hasRegisteredInterestIn } from '../services/interests.js';
 import type { DurationSpec } from '../domain/durations.js';
 import type { Deadline, PersonRef, PolicySnapshot } from '../shared.js';
 
@@ -54,7 +55,7 @@ export function createLifecycleActivities({ db, config, notifier }: { db: Db; co
 
     /**
      * The least loaded active evaluators with no conflict: not of the bid's lead or partner
-     * organisations and no declared interest; hub leads only when no one else is free (a hub
+     * organisations, no interest in them current in the register today, and no declared interest; hub leads only when no one else is free (a hub
      * lead who rates may not moderate). Ties go to the lower id, so the choice is repeatable. A retry returns what the first attempt chose.
      */
     async assignEvaluators(input: AssignEvaluatorsInput): Promise<PersonRef[]> {
@@ -85,6 +86,8 @@ export function createLifecycleActivities({ db, config, notifier }: { db: Db; co
               sql`'evaluator' = any(${users.roles})`,
               input.excludeOrganisations.length ? notInArray(users.organisation, input.excludeOrganisations) : undefined,
               input.excludeUserIds.length ? notInArray(users.id, input.excludeUserIds) : undefined,
+              // A standing interest in the bid's lead or a partner organisation, from the register.
+              input.excludeOrganisations.length ? sql`not ${hasRegisteredInterestIn(users.id, input.excludeOrganisations, londonDay(new Date()))}` : undefined,
             ),
           )
           // Hub leads last: a hub lead who rates a bid may not moderate it (four eyes).

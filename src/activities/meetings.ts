@@ -10,6 +10,8 @@ import type { TrailEventInput } from '../domain/trail.js';
 import type { Profession, Role } from '../domain/vocabulary.js';
 import { bidWorkflowId, placeOnAgendaUpdate, type AgendaPlacement, type Member, type MeetingState } from '../shared.js';
 import { appendEvents } from './trail.js';
+import { londonDay } from '../domain/calendar.js';
+import { currentInterests } from '../services/interests.js';
 
 export interface RecordMeetingEventsInput {
   meetingId: string;
@@ -30,15 +32,48 @@ export interface RecordMeetingEventsInput {
 /** Agenda order: ratifications of chair's action first, then the highest band and score. */
 const BAND_ORDER = sql`case ${bids.band} when 'high' then 0 when 'medium' then 1 when 'low' then 2 when 'not_support' then 3 else 4 end`;
 
+/** The bids this meeting's agenda would list now, in agenda order: ratifications of chair's action, then decisions by band and score. */
+export async function agendaCandidates(db: Db, meetingId: string): Promise<{ reference: string; purpose: 'decision' | 'ratification' }[]> {
+  const free = sql`coalesce(${bidDocument} -> 'assembly' ->> 'meetingId', ${meetingId}) = ${meetingId}`;
+  const ratifications = await db
+    .select({ reference: bids.reference })
+    .from(bids)
+    .where(and(free, sql`${bidDocument} -> 'assembly' ->> 'ratification' = 'pending'`))
+    .orderBy(asc(bids.reference));
+  const decisions = await db
+    .select({ reference: bids.reference })
+    .from(bids)
+    .where(and(eq(bids.state, 'AWAITING_ASSEMBLY'), free, isNull(sql`${bidDocument} -> 'assembly' -> 'chairsAction'`)))
+    .orderBy(BAND_ORDER, sql`${bids.benefitScore} desc nulls last`, asc(bids.reference));
+
+  return [
+    ...ratifications.map((r) => ({ ...r, purpose: 'ratification' as const })),
+    ...decisions.map((r) => ({ ...r, purpose: 'decision' as const })),
+  ];
+}
+
+/** Active members of the Assembly, with their interests current on `day`. */
+export async function membership(db: Db, day: string): Promise<Member[]> {
+  const rows = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.active, true), sql`${users.roles} && array['assembly_member','assembly_chair']::text[]`))
+    .orderBy(asc(users.id));
+  const interests = await currentInterests(db, rows.map((u) => u.id), day);
+  return rows.map((u) => {
+    const theirs = interests.get(u.id);
+    return { id: u.id, name: u.name, organisation: u.organisation, profession: (u.profession as Profession | null) ?? null, roles: u.roles as Role[], ...(theirs && { interests: theirs }) };
+  });
+}
+
 export function createMeetingActivities({ db, config, temporal }: { db: Db; config: Pick<Config, 'TRAIL_SEAL_KEY'>; temporal?: { client: Client } }) {
   return {
-    async loadMembership(): Promise<Member[]> {
-      const rows = await db
-        .select()
-        .from(users)
-        .where(and(eq(users.active, true), sql`${users.roles} && array['assembly_member','assembly_chair']::text[]`))
-        .orderBy(asc(users.id));
-      return rows.map((u) => ({ id: u.id, name: u.name, organisation: u.organisation, profession: (u.profession as Profession | null) ?? null, roles: u.roles as Role[] }));
+    /**
+     * The voting membership, each with the register's interests current on the meeting's day
+     * (`on`; today when a caller gives none), so conflicts and quorum apply them.
+     */
+    async loadMembership(input?: { on?: string }): Promise<Member[]> {
+      return membership(db, input?.on ? londonDay(new Date(input.on)) : londonDay(new Date()));
     },
 
     /**
@@ -48,22 +83,7 @@ export function createMeetingActivities({ db, config, temporal }: { db: Db; conf
      */
     async prepareAgenda({ meetingId, meetingTitle }: { meetingId: string; meetingTitle: string }): Promise<AgendaPlacement[]> {
       if (!temporal) throw new Error('prepareAgenda needs a Temporal client');
-      const free = sql`coalesce(${bidDocument} -> 'assembly' ->> 'meetingId', ${meetingId}) = ${meetingId}`;
-      const ratifications = await db
-        .select({ reference: bids.reference })
-        .from(bids)
-        .where(and(free, sql`${bidDocument} -> 'assembly' ->> 'ratification' = 'pending'`))
-        .orderBy(asc(bids.reference));
-      const decisions = await db
-        .select({ reference: bids.reference })
-        .from(bids)
-        .where(and(eq(bids.state, 'AWAITING_ASSEMBLY'), free, isNull(sql`${bidDocument} -> 'assembly' -> 'chairsAction'`)))
-        .orderBy(BAND_ORDER, sql`${bids.benefitScore} desc nulls last`, asc(bids.reference));
-
-      const candidates = [
-        ...ratifications.map((r) => ({ ...r, purpose: 'ratification' as const })),
-        ...decisions.map((r) => ({ ...r, purpose: 'decision' as const })),
-      ];
+      const candidates = await agendaCandidates(db, meetingId);
       const place = async ({ reference, purpose }: (typeof candidates)[number]): Promise<AgendaPlacement | null> => {
         try {
           return await sendUpdate(temporal.client.workflow.getHandle(bidWorkflowId(reference)), placeOnAgendaUpdate, { meetingId, meetingTitle, purpose }, `agenda:${meetingId}:${reference}:${purpose}`);

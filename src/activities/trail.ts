@@ -28,7 +28,7 @@ export const TRAIL_LOCK = 727_002;
 
 export async function appendEvents(
   tx: Db,
-  streamType: StreamType | 'notice',
+  streamType: StreamType | 'notice' | 'register' | 'attendance',
   streamId: string,
   events: readonly TrailEventInput[],
   sealKey: string | undefined,

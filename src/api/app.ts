@@ -18,6 +18,7 @@ import { trailRouter } from './routes/trail.js';
 import { scoresRouter } from './routes/scores.js';
 import { roundsRouter } from './routes/rounds.js';
 import { publicationRouter } from './routes/publication.js';
+import { registerRouter } from './routes/register.js';
 import { docsRouter } from './docs.js';
 import { requireUser } from './auth.js';
 import { webRouter } from '../web/app.js';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', scoresRouter());
   app.route('/', roundsRouter());
   app.route('/', publicationRouter());
+  app.route('/', registerRouter());
   app.route('/', adminRouter());
   app.route('/', notificationsRouter());
 

@@ -171,6 +171,49 @@ export const users = pgTable(
   (t) => [uniqueIndex('users_email_uq').on(t.email)],
 );
 
+/**
+ * The register of interests: each person's standing interests, declared once and applied to
+ * review assignment, votes and quorum while current (from its first day to its last, if any).
+ * Withdrawn rows stay, so the published register can be read as it stood on any day.
+ */
+export const registeredInterests = pgTable(
+  'registered_interests',
+  {
+    id: text('id').primaryKey(),
+    personId: text('person_id')
+      .notNull()
+      .references(() => users.id),
+    /** A known organisation (conflicts the person out of its bids), or null for another body named in `body`. */
+    organisation: text('organisation').references(() => organisations.code),
+    body: text('body').notNull(),
+    kind: text('kind').notNull(),
+    description: text('description').notNull(),
+    fromDate: text('from_date').notNull(),
+    toDate: text('to_date'),
+    declaredAt: instant('declared_at').notNull(),
+    declaredBy: text('declared_by').notNull(),
+    withdrawnAt: instant('withdrawn_at'),
+    withdrawnBy: text('withdrawn_by'),
+    withdrawnReason: text('withdrawn_reason'),
+  },
+  (t) => [index('registered_interests_person_idx').on(t.personId), index('registered_interests_organisation_idx').on(t.organisation)],
+);
+
+/** Members' replies before a meeting: attending, apologies or maybe; one per member, the latest kept. */
+export const meetingAttendanceReplies = pgTable(
+  'meeting_attendance_replies',
+  {
+    meetingId: text('meeting_id').notNull(),
+    personId: text('person_id')
+      .notNull()
+      .references(() => users.id),
+    reply: text('reply').$type<'attending' | 'apologies' | 'maybe'>().notNull(),
+    note: text('note'),
+    repliedAt: instant('replied_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.meetingId, t.personId] })],
+);
+
 /** Who reviews which bid in which review cycle: the evaluators' queues and their load. */
 export const reviewAssignments = pgTable(
   'review_assignments',

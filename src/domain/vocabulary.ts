@@ -60,6 +60,17 @@ export type Role = (typeof ROLES)[number];
 export const PROFESSIONS = ['medical', 'nursing', 'ahp', 'pharmacy', 'social_care', 'public_health', 'other'] as const;
 export type Profession = (typeof PROFESSIONS)[number];
 
+/** The kinds of standing interest the register of interests holds. */
+export const INTEREST_KINDS = ['employment', 'directorship', 'shareholding', 'family', 'other'] as const;
+export type InterestKind = (typeof INTEREST_KINDS)[number];
+export const INTEREST_KIND_LABELS: Record<InterestKind, string> = {
+  employment: 'employment',
+  directorship: 'director',
+  shareholding: 'shareholder',
+  family: 'family member',
+  other: 'other interest',
+};
+
 // ---------------------------------------------------------------------------------------------
 // The decision trail's words: one place for the labels the web pages, the API's word filter and
 // the finance CSV all use, so what a person reads, filters on and downloads is the same word.
@@ -156,6 +167,9 @@ export const TRAIL_ACTION_LABELS: Record<string, string> = {
   'hard_rule.safety_escalation': 'Safety escalation raised',
   'hard_rule.value_justification_required': 'Value justification needed',
   'interest.declared': 'Interest declared',
+  'register.interest_declared': 'Interest entered in the register',
+  'register.interest_withdrawn': 'Interest withdrawn from the register',
+  'meeting.attendance_replied': 'Reply to a meeting: attending or apologies',
   'safety.chairs_action_window_opened': "Chair's action window opened",
   'safety.chairs_action_window_expired': "Chair's action window closed",
   'safety.chairs_action': "Chair's action",

@@ -5,6 +5,7 @@
 // functions, so what they show and what the workflow accepts cannot drift apart.
 import type { Bid, BidSubmission } from '../domain/bid.js';
 import type { Role } from '../domain/vocabulary.js';
+import { registeredConflict } from './register.js';
 import {
   OPEN_BID_STATES,
   RATING_CRITERIA,
@@ -32,6 +33,7 @@ import {
   type ReconsiderationOutcome,
   type ReconsiderationStatus,
   type RatingCriterion,
+  type RegisteredInterest,
   type Ratings,
   type ReviewStatus,
   type ReviewStep,
@@ -117,9 +119,11 @@ export const isTerminal = (m: BidModel): boolean => (TERMINAL_BID_STATES as read
 const reviewOf = (m: BidModel, id: string): EvaluatorReview | undefined => m.review?.reviews.find((r) => r.evaluator.id === id);
 
 /** Why this person may not review or decide the bid, or null. */
-export function conflictOf(m: BidModel, who: { id: string; organisation: string }): string | null {
+export function conflictOf(m: BidModel, who: { id: string; organisation: string; interests?: RegisteredInterest[] }): string | null {
   if (who.organisation === m.bid.leadOrganisation) return `belongs to ${who.organisation}, the bid's lead organisation`;
   if (m.bid.partnerOrganisations.includes(who.organisation)) return `belongs to ${who.organisation}, a partner organisation of the bid`;
+  const registered = registeredConflict(who.interests, m.bid.leadOrganisation, m.bid.partnerOrganisations);
+  if (registered) return registered;
   if (m.interests.some((i) => i.person.id === who.id)) return 'has declared an interest in the bid';
   return null;
 }

@@ -17,10 +17,12 @@ import {
   type PolicySnapshot,
   type QuorumReport,
   type RatificationOutcome,
+  type RegisteredInterest,
   type Vote,
   type VoteTally,
 } from '../shared.js';
 import { allowedActions, check, forbidden, invalid, refusal, Refusals, wrongState, type ActionRule, type ActionTable, type Asker, type Refusal } from './actions.js';
+import { registeredConflict } from './register.js';
 import { SYSTEM, person, step, type Effect, type PendingEvent, type Step } from './step.js';
 
 export const VOTING_ROLES: Role[] = ['assembly_member', 'assembly_chair'];
@@ -64,18 +66,35 @@ const memberOf = (m: MeetingModel, id: string) => m.members.find((x) => x.id ===
 export const itemsOf = (m: MeetingModel): AgendaItem[] => m.order.map((id) => m.items[id]!);
 
 /** Why a member may not vote on or count towards an item: by organisation, or by declaration. */
-export function itemConflict(who: { id: string; organisation: string }, item: AgendaItem): string | null {
+export function itemConflict(who: { id: string; organisation: string; interests?: RegisteredInterest[] }, item: Pick<AgendaItem, 'leadOrganisation' | 'partnerOrganisations' | 'interests' | 'meetingInterests'>): string | null {
   if (who.organisation === item.leadOrganisation) return `belongs to ${who.organisation}, the bid's lead organisation`;
   if (item.partnerOrganisations.includes(who.organisation)) return `belongs to ${who.organisation}, a partner organisation of the bid`;
-  if ([...item.interests, ...item.meetingInterests].some((i) => i.person.id === who.id)) return 'has declared an interest in the bid';
+  const registered = registeredConflict(who.interests, item.leadOrganisation, item.partnerOrganisations);
+  if (registered) return registered;
+  const declared = [...item.interests, ...item.meetingInterests].find((i) => i.person.id === who.id);
+  if (declared) return `has declared an interest in the bid ${declared.where === 'meeting' ? 'at the meeting' : 'on the bid'}: ${declared.nature}`;
   return null;
 }
 
-/** Quorum per item: half the voting membership present and not conflicted, the chair among them, three professions. */
-export function quorum(m: MeetingModel, item: AgendaItem): QuorumReport {
-  const { quorum: rule } = m.policy;
-  const voting = m.members.filter(isVoting);
-  const eligible = voting.filter((x) => m.present.includes(x.id) && !itemConflict(x, item));
+/**
+ * A member's conflict on an item: as the meeting's membership recorded them (with the register's
+ * interests current on the meeting's day), and as the acting person carries them now, so an
+ * interest registered after the agenda closed still stops their own vote.
+ */
+function memberConflict(m: MeetingModel, who: Actor | Member, item: AgendaItem): string | null {
+  const member = memberOf(m, who.id);
+  return itemConflict(who, item) ?? (member && member !== who ? itemConflict(member, item) : null);
+}
+
+/** The quorum rule on its own: the voting members, who is present, and the item. */
+export function quorumOf(members: readonly Member[], present: readonly string[], rule: PolicySnapshot['quorum'], item: Pick<AgendaItem, 'leadOrganisation' | 'partnerOrganisations' | 'interests' | 'meetingInterests'>): QuorumReport {
+  const voting = members.filter(isVoting);
+  const conflicted = voting.flatMap((x) => {
+    const reason = itemConflict(x, item);
+    return reason ? [{ id: x.id, name: x.name, reason }] : [];
+  });
+  const out = new Set(conflicted.map((c) => c.id));
+  const eligible = voting.filter((x) => present.includes(x.id) && !out.has(x.id));
   const required = Math.ceil(voting.length * rule.minFractionPresent);
   const chairPresent = eligible.some((x) => x.roles.includes('assembly_chair'));
   const professions = [...new Set(eligible.map((x) => x.profession ?? 'other'))].sort();
@@ -83,7 +102,12 @@ export function quorum(m: MeetingModel, item: AgendaItem): QuorumReport {
   if (eligible.length < required) shortfalls.push(`${eligible.length} of the ${required} voting members needed are present without a conflict`);
   if (rule.requireChair && !chairPresent) shortfalls.push('neither the chair nor the vice-chair is present without a conflict');
   if (professions.length < rule.minProfessions) shortfalls.push(`${professions.length} profession(s) present without a conflict; ${rule.minProfessions} needed`);
-  return { quorate: shortfalls.length === 0, votingMembership: voting.length, required, eligiblePresent: eligible.length, chairPresent, professions, shortfalls };
+  return { quorate: shortfalls.length === 0, votingMembership: voting.length, required, eligiblePresent: eligible.length, chairPresent, professions, shortfalls, conflicted };
+}
+
+/** Quorum per item: half the voting membership present and not conflicted, the chair among them, three professions. */
+export function quorum(m: MeetingModel, item: AgendaItem): QuorumReport {
+  return quorumOf(m.members, m.present, m.policy.quorum, item);
 }
 
 export function tally(item: AgendaItem): VoteTally {
@@ -129,7 +153,7 @@ const present = (m: MeetingModel, who: Asker, what: string): Refusal | null =>
 const conflicted = (m: MeetingModel, who: Asker, itemId: string | undefined, what: string): Refusal | null => {
   const item = itemId ? m.items[itemId] : undefined;
   if (who.kind !== 'person' || !item) return null;
-  const conflict = itemConflict(who.actor, item);
+  const conflict = memberConflict(m, who.actor, item);
   return conflict ? refusal(Refusals.conflictOfInterest, `${who.actor.name} may not ${what} ${item.reference}: ${conflict}`, 'conflict_of_interest') : null;
 };
 

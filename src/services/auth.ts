@@ -7,6 +7,7 @@ import { apiTokens, users } from '../db/schema.js';
 import { sha256 } from '../domain/trail.js';
 import type { Profession, Role } from '../domain/vocabulary.js';
 import type { Actor } from '../shared.js';
+import { withInterests } from './interests.js';
 
 export interface AuthUser extends Actor {
   email: string;
@@ -14,11 +15,12 @@ export interface AuthUser extends Actor {
 }
 
 /**
- * The person as workflows record them: id, name, roles, organisation and profession. A caller's
+ * The person as workflows record them: id, name, roles, organisation, profession and the
+ * register's interests current today (only when they have some). A caller's
  * e-mail and token id stay out of workflow histories, whatever the caller passes.
  */
-export function toActor({ id, name, roles, organisation, profession }: Actor): Actor {
-  return { id, name, roles, organisation, profession: profession ?? null };
+export function toActor({ id, name, roles, organisation, profession, interests }: Actor): Actor {
+  return { id, name, roles, organisation, profession: profession ?? null, ...(interests?.length ? { interests } : {}) };
 }
 
 /** An update's arguments with their acting person reduced to what workflows record. */
@@ -104,7 +106,7 @@ export async function authenticate(db: Db, token: string, now = new Date()): Pro
         .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)), eq(users.active, true)))
         .limit(1);
       // A token that expires sooner than the cache would keep it is not kept past its expiry.
-      return row ? { user: { ...actorOf(row.user), email: row.user.email, tokenId: row.tokenId }, expires: row.expiresAt } : null;
+      return row ? { user: await withInterests(db, { ...actorOf(row.user), email: row.user.email, tokenId: row.tokenId }, now), expires: row.expiresAt } : null;
     },
     now.getTime(),
   );

@@ -129,6 +129,9 @@ export async function meetingPublication(deps: MeetingDeps, user: Actor, meeting
       votes: item.decision?.votes ?? item.tally,
       quorate: item.decision?.quorum.quorate ?? item.quorum.quorate,
       interests: await publishable(deps, [...item.interests, ...item.meetingInterests]),
+      // Minuted per item: the Assembly members who could neither vote nor count, and why (their
+      // organisation, the register of interests, or a declaration). Absent before the register.
+      conflicted: (item.decision?.quorum ?? item.quorum).conflicted?.map(({ name, reason }) => ({ name, reason })) ?? [],
     });
   }
   const present = meeting.members.filter((m) => meeting.present.includes(m.id)).map((m) => ({ name: m.name, organisation: m.organisation }));
@@ -143,7 +146,7 @@ export async function meetingPublication(deps: MeetingDeps, user: Actor, meeting
 export type MeetingPublication = Awaited<ReturnType<typeof meetingPublication>>;
 
 export function meetingPublicationCsv(pack: MeetingPublication): string {
-  const head = ['meeting', 'date', 'item', 'reference', 'title', 'lead_organisation', 'purpose', 'total_pence', 'outcome', 'conditions', 'reason', 'votes_support', 'votes_not_support', 'votes_abstain', 'quorate', 'interests_declared'];
+  const head = ['meeting', 'date', 'item', 'reference', 'title', 'lead_organisation', 'purpose', 'total_pence', 'outcome', 'conditions', 'reason', 'votes_support', 'votes_not_support', 'votes_abstain', 'quorate', 'interests_declared', 'members_conflicted'];
   return stringify(
     [
       head,
@@ -164,6 +167,7 @@ export function meetingPublicationCsv(pack: MeetingPublication): string {
         i.votes.abstain,
         i.quorate ? 'yes' : 'no',
         interestWords(i.interests),
+        i.conflicted.map((c) => `${c.name}: ${c.reason}`).join('; '),
       ]),
     ],
     { escape_formulas: true },

@@ -26,6 +26,7 @@ import { registerHomePages } from './pages/home.js';
 import { registerHubPages } from './pages/hub.js';
 import { registerNotificationPages } from './pages/notifications.js';
 import { registerLetterPages } from './pages/letters.js';
+import { registerRegisterPages } from './pages/register.js';
 import { registerSingleSignOn, SingleSignOnButton } from './sso.js';
 import { unreadCount } from '../services/notifications.js';
 import { createLogger, type Logger } from '../runtime/log.js';
@@ -213,6 +214,7 @@ export function webRouter(deps: AppDeps) {
   registerAdminPages(web);
   registerNotificationPages(web);
   registerLetterPages(web);
+  registerRegisterPages(web);
   // Any other address under /app: the service's own page-not-found, not the API's JSON.
   web.all('/app/*', () => {
     throw new ApiError(404, 'not_found', 'Page not found. If you typed the address, check it is correct; or go to the start.');

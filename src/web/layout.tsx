@@ -27,6 +27,7 @@ export function navigationFor(user: AuthUser | null): NavItem[] {
   if (has('finance', 'admin')) items.push({ href: '/app/rounds', text: 'Funding rounds' }, { href: '/app/finance', text: 'Money' }, { href: '/app/trail', text: 'Decision trail' });
   if (has('assembly_member', 'assembly_chair', 'admin', 'finance')) items.push({ href: '/app/meetings', text: 'Assembly meetings' });
   if (has('evaluator', 'hub_lead', 'assembly_member', 'assembly_chair', 'finance', 'admin')) items.push({ href: '/app/bids', text: 'Bids' });
+  if (has('evaluator', 'hub_lead', 'assembly_member', 'assembly_chair', 'finance', 'admin')) items.push({ href: '/app/register', text: 'Register of interests' });
   // One entry per destination, first wins.
   return items.filter((item, i) => items.findIndex((x) => x.href === item.href) === i);
 }

@@ -9,6 +9,7 @@ import { ConfigError, type Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { apiTokens, users, webSessions } from '../db/schema.js';
 import { actorOf, briefly, forgetTokens, type AuthUser } from '../services/auth.js';
+import { withInterests } from '../services/interests.js';
 import { keptSecret } from '../runtime/secrets.js';
 
 export const SESSION_COOKIE = 'cp_session';
@@ -76,7 +77,7 @@ export async function sessionUser(c: Context, db: Db, secret: string): Promise<A
       ),
     )
     .limit(1);
-    return row ? { user: { ...actorOf(row.user), email: row.user.email, tokenId: row.tokenId }, expires: row.expiresAt } : null;
+    return row ? { user: await withInterests(db, { ...actorOf(row.user), email: row.user.email, tokenId: row.tokenId }, now), expires: row.expiresAt } : null;
   });
 }
 

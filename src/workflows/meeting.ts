@@ -120,7 +120,8 @@ export async function meetingWorkflowV2(input: MeetingWorkflowInput): Promise<Me
     if (m.model.state !== 'SCHEDULED') break;
     await m.exclusive(async () => {
       if (m.model.state !== 'SCHEDULED') return;
-      const members = await acts.loadMembership();
+      // The register's interests current on the meeting's day come with each member.
+      const members = await acts.loadMembership({ on: m.model.scheduledFor });
       const placements = await acts.prepareAgenda({ meetingId, meetingTitle: m.model.title });
       await m.record(model.agendaClosed(m.model, members, placements));
     });

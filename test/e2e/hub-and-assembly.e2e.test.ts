@@ -373,7 +373,7 @@ describe('the CCP Assembly', () => {
     await chair.goto(meetingUrl);
     await click(chair, 'Close the agenda now');
     expect(await message(chair)).toContain('Agenda closed');
-    const agenda = (await chair.getByRole('table').innerText()).replace(/\s+/g, ' ');
+    const agenda = (await chair.getByRole('table', { name: 'Items in agenda order' }).innerText()).replace(/\s+/g, ' ');
     expect(agenda).toContain(`${bids.escalated} `);
     expect(agenda).toContain("Ratification of chair's action");
     expect(agenda).toContain(`${bids.assembly} Community respiratory hubs for winter Decision`);

@@ -86,7 +86,7 @@ describe('one bid from the form to the decision trail, every person in the brows
     const chair = await signedInPage(web, ctx, 'sarah.collins');
     await chair.goto(meetingUrl);
     await click(chair, 'Close the agenda now');
-    expect(await chair.getByRole('table').innerText()).toContain(reference);
+    expect(await chair.getByRole('table', { name: 'Items in agenda order' }).innerText()).toContain(reference);
     await click(chair, 'Open the meeting');
     await recordAttendance(chair, meetingUrl, QUORATE);
     await chair.getByRole('link', { name: reference, exact: true }).click();

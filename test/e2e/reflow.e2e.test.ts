@@ -65,7 +65,7 @@ describe('every page at 320 px wide', () => {
     ['the programme team', () => 'amira.hassan', () => ['/app', '/app/bids', '/app/bids/new', `/app/bids/${reference}`]],
     ['an evaluator', () => evaluator, () => ['/app/reviews', `/app/bids/${reference}/review`]],
     ['the hub lead', () => 'rachel.green', () => ['/app/hub', `/app/hub/assign/${reference}`]],
-    ['the Assembly chair', () => 'sarah.collins', () => ['/app/meetings']],
+    ['the Assembly chair', () => 'sarah.collins', () => ['/app/meetings', '/app/register']],
     ['ICB finance', () => 'claire.dawson', () => ['/app/rounds', '/app/finance', '/app/trail', `/app/bids/${reference}`]],
     ['the admin', () => 'ian.thompson', () => ['/app/admin', '/app/admin/users', '/app/admin/users/ian.thompson', '/app/admin/users/new', '/app/admin/rule-sets', '/app/admin/config', '/app/meetings/new']],
   ];

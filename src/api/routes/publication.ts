@@ -17,7 +17,7 @@ const ROUND_DESCRIPTION =
   'Each bid of the confirmed (or latest) allocation with its outcome, rank and reason, any override with its reason and who made it, its cost this year and over its whole life, ' +
   'and the interests declared on it; the envelopes and the money committed. Organisations only: no contact or other personal data of applicants’ staff. Finance, admin.';
 const MEETING_DESCRIPTION =
-  'Each agenda item with its decision, conditions and reason, the votes, whether it was quorate, the money asked, and every interest declared on the bid or at the meeting (minuted per item); ' +
+  'Each agenda item with its decision, conditions and reason, the votes, whether it was quorate, the money asked, and every interest declared on the bid or at the meeting and every member conflicted out of the item with the reason (organisation, register of interests, declaration), minuted per item; ' +
   'the members present. Organisations only for applicants: no contact or other personal data of their staff. Assembly, finance, admin.';
 
 export function publicationRouter() {

@@ -4,6 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema.js';
 import { actorOf } from '../../services/auth.js';
+import { withInterests } from '../../services/interests.js';
 import { bidActionStatus, reviewQueue } from '../../services/bids.js';
 import {
   assignReviewUpdate,
@@ -68,7 +69,7 @@ export function reviewsRouter() {
       if (!evaluator || !evaluator.active) {
         throw new ApiError(422, 'refused', `There is no active user ${evaluatorId}`, [{ field: 'evaluatorId', rule: 'known_user', message: 'is not an active user' }]);
       }
-      return c.json(await bidActionStatus(deps, c.req.valid('param').reference, assignReviewUpdate, { actor: c.get('user'), evaluator: actorOf(evaluator), replaces }), 200);
+      return c.json(await bidActionStatus(deps, c.req.valid('param').reference, assignReviewUpdate, { actor: c.get('user'), evaluator: await withInterests(deps.db, actorOf(evaluator)), replaces }), 200);
     },
   );
 

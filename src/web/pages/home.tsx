@@ -12,6 +12,7 @@ const DESCRIPTIONS: Record<string, string> = {
   '/app/meetings': 'CCP Assembly meetings: agendas, attendance, quorum, votes and decisions.',
   '/app/rounds': 'Funding rounds: the allocation against each envelope, its cut line, and what-if runs.',
   '/app/finance': 'Money supported and committed, per financial year and against each envelope.',
+  '/app/register': 'Standing interests of everyone who reviews or decides: declare yours, read and download the published register.',
   '/app/trail': 'Who decided what, when and why: search the decision trail and download it.',
 };
 

@@ -238,23 +238,27 @@ const ChairsActionTaken: FC<{ action: ChairsAction }> = ({ action }) => (
 
 const Interests: FC<{ meeting: MeetingStatus; item: Item; names: OrganisationNames }> = ({ meeting, item, names }) => {
   const declarations = [...item.interests, ...item.meetingInterests];
-  // The workflow names who is conflicted; those who did not declare are conflicted by organisation.
-  const byOrganisation = meeting.members.filter((m) => item.conflicted.includes(m.id) && !declarations.some((d) => d.person.id === m.id));
+  // The workflow names who is conflicted and why; those who did not declare are conflicted by
+  // organisation or by a standing interest in the register.
+  const undeclared = (id: string) => item.conflicted.includes(id) && !declarations.some((d) => d.person.id === id);
   const role = (organisation: string) => (organisation === item.leadOrganisation ? 'the lead organisation' : 'a partner organisation');
+  const ofBid = (organisation: string) => organisation === item.leadOrganisation || item.partnerOrganisations.includes(organisation);
+  const registered = new Map((item.quorum.conflicted ?? []).map((c) => [c.id, c.reason]));
+  const standing = meeting.members
+    .filter((m) => undeclared(m.id))
+    .map((m) => ({ id: m.id, text: ofBid(m.organisation) ? `${m.name}: ${orgName(names, m.organisation)}, ${role(m.organisation)}` : `${m.name}: ${registered.get(m.id) ?? 'conflicted'}` }));
   return (
     <>
       <h2>Interests</h2>
-      <h3>Conflicts by organisation</h3>
-      {byOrganisation.length ? (
+      <h3>Conflicts by organisation and the register of interests</h3>
+      {standing.length ? (
         <ul>
-          {byOrganisation.map((m) => (
-            <li>
-              {m.name}: {orgName(names, m.organisation)}, {role(m.organisation)}
-            </li>
+          {standing.map((m) => (
+            <li>{m.text}</li>
           ))}
         </ul>
       ) : (
-        <p>{meeting.members.length ? 'No member belongs to the lead or a partner organisation.' : 'Worked out when the agenda closes.'}</p>
+        <p>{meeting.members.length ? 'No member belongs to the lead or a partner organisation or has a registered interest in one.' : 'Worked out when the agenda closes.'}</p>
       )}
       <h3>Declared interests</h3>
       {declarations.length ? (

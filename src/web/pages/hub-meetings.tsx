@@ -38,6 +38,7 @@ import {
   type Failed,
   type OrganisationNames,
 } from './hub-shared.js';
+import { Forecast, forecastParts, mayReply, registerForecastPages, YourReply } from './hub-forecast.js';
 
 export const PURPOSE_LABELS = { decision: 'Decision', ratification: "Ratification of chair's action" } as const;
 
@@ -178,6 +179,8 @@ export function registerMeetingPages(web: WebApp): void {
     });
   }
 
+  registerForecastPages(web);
+
   web.post('/app/meetings/:meetingId/attendance', (c) => {
     const meetingId = c.req.param('meetingId');
     const present = many(formOf(c), 'present');
@@ -245,6 +248,8 @@ async function meetingPage(c: WebContext, meetingId: string, failed?: Failed): P
   const user = signedIn(c);
   const deps = c.get('deps');
   const [{ meeting, allowedActions }, names] = await Promise.all([getMeeting(deps, user, meetingId), organisationNames(deps.db)]);
+  const { reply, forecast } = await forecastParts(c, meeting);
+  const memberName = (id: string) => meeting.members.find((m) => m.id === id)?.name ?? id;
   const csrf = c.get('csrf');
   const may = (action: MeetingAction) => allowedActions.includes(action);
   return render(
@@ -254,6 +259,8 @@ async function meetingPage(c: WebContext, meetingId: string, failed?: Failed): P
       <Heading caption="CCP Assembly meeting" title={meeting.title} />
       <MeetingSummary meeting={meeting} />
       <Agenda meeting={meeting} />
+      {mayReply(user, meeting) ? <YourReply meetingId={meetingId} reply={reply} csrf={csrf} /> : null}
+      {forecast ? <Forecast forecast={forecast} memberName={(id) => forecast.members.find((x) => x.id === id)?.name ?? memberName(id)} /> : null}
       {meeting.state === 'OPEN' || meeting.state === 'CLOSED' ? <Attendance meeting={meeting} names={names} csrf={csrf} mayRecord={may('recordAttendance')} /> : null}
       {CONTROLS.filter((control) => may(control.action)).map((control) => (
         <>

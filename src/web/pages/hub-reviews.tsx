@@ -8,6 +8,7 @@ import type { BidSubmission } from '../../domain/bid.js';
 import { findUnstorable, STORABLE_MESSAGE } from '../../domain/text.js';
 import { users } from '../../db/schema.js';
 import { actorOf, type AuthUser } from '../../services/auth.js';
+import { withInterests } from '../../services/interests.js';
 import { getVisibleBid, reviewQueue, runBidAction, type BidView, type QueueItem } from '../../services/bids.js';
 import { requestContext, withRequestContext } from '../../services/context.js';
 import { deleteReviewDraft, findReviewDraft, saveReviewDraft, type ReviewDraft, type ReviewDraftFields } from '../../services/review-drafts.js';
@@ -163,7 +164,7 @@ export async function assign(c: WebContext, reference: string, user: AuthUser, {
   const deps = c.get('deps');
   const [row] = await deps.db.select().from(users).where(eq(users.id, evaluatorId)).limit(1);
   if (!row?.active) throw new ApiError(422, 'refused', `There is no active user ${evaluatorId}`);
-  const evaluator = actorOf(row);
+  const evaluator = await withInterests(deps.db, actorOf(row));
   try {
     return await runBidAction(deps, reference, assignReviewUpdate, { actor: user, evaluator, replaces: replaces || undefined });
   } catch (error) {

@@ -81,7 +81,7 @@ export function registerPublicationPages(web: WebApp): void {
         </p>
         <Table
           caption="Decisions with their reasons, and interests declared per item"
-          head={['Item', 'Bid', 'Lead organisation', 'Asked', 'Decision', 'Reason', 'Votes (for, against, abstaining)', 'Interests declared']}
+          head={['Item', 'Bid', 'Lead organisation', 'Asked', 'Decision', 'Reason', 'Votes (for, against, abstaining)', 'Interests declared', 'Members conflicted']}
           numeric={[0, 3]}
           rows={pack.items.map((i) => [
             i.position,
@@ -92,6 +92,17 @@ export function registerPublicationPages(web: WebApp): void {
             [i.reason ?? '', ...i.conditions.map((x) => `Condition: ${x}`)].filter(Boolean).join('. '),
             `${i.votes.support}, ${i.votes.notSupport}, ${i.votes.abstain}`,
             <Interests list={i.interests} />,
+            i.conflicted.length ? (
+              <ul class="nhsuk-list">
+                {i.conflicted.map((x) => (
+                  <li>
+                    {x.name}: {x.reason}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              'None'
+            ),
           ])}
         />
       </>,
