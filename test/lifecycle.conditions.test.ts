@@ -102,5 +102,30 @@ describe('conditions with due dates', () => {
     ]);
     const page = await call(ctx, 'rachel.green', 'GET', `/bids/${reference}`);
     expect(page.body.status.waitingFor).toBe('allocation within a funding round');
+
+    // Funded, the bid's workflow stays open while a dated condition is not met.
+    const roundId = 'r-conditions';
+    const opened = await call(ctx, 'ian.thompson', 'POST', '/rounds', {
+      roundId, title: 'Conditions round', financialYear: '2026/27', envelopePence: 100_000_000,
+      opensAt: new Date(Date.now() - 60_000).toISOString(), closesAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    expect(opened.status).toBe(201);
+    expect((await call(ctx, 'claire.dawson', 'POST', `/rounds/${roundId}/allocate`, { reason: 'Review' })).status).toBe(200);
+    expect((await call(ctx, 'claire.dawson', 'POST', `/rounds/${roundId}/confirm`, { version: 1 })).status).toBe(200);
+    const funded = await waitForBid(ctx, reference, (b) => b.state === 'FUNDED', 'funded');
+    expect(funded.waitingFor).toBe(`the evaluation hub to record its conditions as met (c1 due ${today})`);
+    expect((await bidHandle(ctx, reference).describe()).status.name).toBe('RUNNING');
+    expect(funded.nextActions.hub_lead).toEqual(['recordConditionMet']);
+
+    // The allocation's letter lists the conditions in force as the trail stood: c2 met, c1 not yet.
+    const confirmed = (await trail(ctx, reference)).find((e) => e.action === 'allocation.confirmed')!;
+    const allocationLetter = await letterContent(ctx.db, reference, 'allocation', confirmed.eventId);
+    expect(allocationLetter.conditions[0]).toBe(`Baseline referral data to the hub (to be met by ${dayInWords(today)}; not yet recorded as met)`);
+    expect(allocationLetter.conditions[1]).toMatch(new RegExp(`^Two WTE recruited \\(to be met by ${dayInWords(tomorrow)}; recorded as met on \\d+ \\w+ \\d{4}\\)$`));
+
+    // The last dated condition met: nothing more to wait for, and the workflow ends.
+    await bidAct(ctx, reference, recordConditionMetUpdate, { actor: actor('rachel.green'), conditionId: 'c1', evidence: 'Baseline data for 2025/26 received' });
+    expect(await bidHandle(ctx, reference).result()).toBe('FUNDED');
+    expect((await waitForBid(ctx, reference, (b) => b.waitingFor === 'nothing: the bid is closed', 'closed')).conditions!.items.map((c) => !!c.met)).toEqual([true, true, false]);
   }, 300_000);
 });
