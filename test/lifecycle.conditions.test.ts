@@ -123,6 +123,8 @@ describe('conditions with due dates', () => {
     expect(allocationLetter.conditions[0]).toBe(`Baseline referral data to the hub (to be met by ${dayInWords(today)}; not yet recorded as met)`);
     expect(allocationLetter.conditions[1]).toMatch(new RegExp(`^Two WTE recruited \\(to be met by ${dayInWords(tomorrow)}; recorded as met on \\d+ \\w+ \\d{4}\\)$`));
 
+    expect(allocationLetter.reconsideration).toMatch(/Ask within 1h of the date of this letter, by \d+ \w+ \d{4}: write to the CCP Assembly secretariat/);
+
     // The last dated condition met: nothing more to wait for, and the workflow ends.
     await bidAct(ctx, reference, recordConditionMetUpdate, { actor: actor('rachel.green'), conditionId: 'c1', evidence: 'Baseline data for 2025/26 received' });
     expect(await bidHandle(ctx, reference).result()).toBe('FUNDED');

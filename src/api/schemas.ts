@@ -161,19 +161,24 @@ export const moderateBody = z
   })
   .strict();
 /** A day of the calendar in England, YYYY-MM-DD, today or later. */
-export const dueDay = z
-  .string({ error: 'is required with a condition given as an object: the day it is due, YYYY-MM-DD' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date, YYYY-MM-DD', abort: true })
-  .refine((d) => new Date(`${d}T12:00:00Z`).toISOString().startsWith(d), { message: 'is not a day of the calendar', abort: true })
-  .refine((d) => d >= londonDay(new Date()), 'must not be in the past: today (in England) or later');
+// One check giving one issue: an aborting check inside a union would hide the field behind the union's own message.
+export const dueDay = z.string({ error: 'must be a date, YYYY-MM-DD' }).superRefine((d, ctx) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) ctx.addIssue({ code: 'invalid_format', format: 'date', input: d, message: 'must be a date, YYYY-MM-DD' });
+  else if (Number.isNaN(Date.parse(`${d}T12:00:00Z`)) || !new Date(`${d}T12:00:00Z`).toISOString().startsWith(d)) ctx.addIssue({ code: 'custom', input: d, message: 'is not a day of the calendar' });
+  else if (d < londonDay(new Date())) ctx.addIssue({ code: 'custom', input: d, message: 'must not be in the past: today (in England) or later' });
+});
 
 /** A condition: its words, as ever, or its words and the day by which it is to be met. */
 const conditionItem = z.union(
   [
     text(1000, 'A condition'),
     z
-      .object({ text: text(1000, 'A condition'), dueBy: dueDay.openapi({ description: 'The day it is to be met by, YYYY-MM-DD (England); not in the past', example: '2027-03-31' }) })
-      .strict(),
+      .object({ text: text(1000, 'A condition'), dueBy: dueDay.optional().openapi({ description: 'Required: the day it is to be met by, YYYY-MM-DD (England); not in the past', example: '2027-03-31' }) })
+      .strict()
+      // Required, but checked here so that its absence is named as the field, not as the union's.
+      .superRefine((c, ctx) => {
+        if (c.dueBy === undefined) ctx.addIssue({ code: 'custom', path: ['dueBy'], message: 'is required with a condition given as an object: the day it is due, YYYY-MM-DD' });
+      }),
   ],
   { error: 'must be a condition in words, or { "text": ..., "dueBy": "YYYY-MM-DD" }' },
 );
@@ -186,7 +191,7 @@ const conditionsField = z
 /** The conditions as the workflows take them: their words, and their due days in the same order (only when one has a day). */
 export function splitConditions(items: z.infer<typeof conditionsField>): { conditions: string[]; conditionsDueBy?: (string | null)[] } {
   const conditions = items.map((c) => (typeof c === 'string' ? c : c.text));
-  const dueBy = items.map((c) => (typeof c === 'string' ? null : c.dueBy));
+  const dueBy = items.map((c) => (typeof c === 'string' ? null : (c.dueBy ?? null)));
   return dueBy.some(Boolean) ? { conditions, conditionsDueBy: dueBy } : { conditions };
 }
 
