@@ -196,7 +196,7 @@ const conditionList = (conditions: string[], dueBy?: (string | null)[]): Child =
   conditions.length ? (
     <ul class="nhsuk-list nhsuk-list--bullet">
       {conditions.map((c, i) => (
-        <li>{dueBy?.[i] ? `${c} (to be met by ${dayInWords(dueBy[i]!)})` : c}</li>
+        <li>{dueBy?.[i] ? `${c} (to be met by ${dayInWords(dueBy[i])})` : c}</li>
       ))}
     </ul>
   ) : (
