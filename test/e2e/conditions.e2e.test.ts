@@ -1,10 +1,10 @@
-// Conditions with due dates in a real browser: the bid's page shows the programme team each
-// condition of the decision with its due day and state, and the hub lead records one as met,
-// with its evidence, from the same page.
+// Conditions with due dates in a real browser: the chair gives a condition its due day on the
+// decision form, the bid's page shows the programme team each condition with its due day and
+// state, and the hub lead records one as met, with its evidence, from the same page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonDay } from '../../src/domain/calendar.js';
 import { dayInWords } from '../../src/model/bid.js';
-import { closeMeetingUpdate, openMeetingUpdate, recordAttendanceUpdate, recordDecisionUpdate } from '../../src/shared.js';
+import { closeMeetingUpdate, openMeetingUpdate, recordAttendanceUpdate } from '../../src/shared.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
 import { actor, meetingAct, meetingHandle, meetingWithAgenda, QUORATE, reviewToAssembly, smallBid, submit, waitForBid } from '../helpers/lifecycle.js';
 import { click } from './drive.js';
@@ -33,11 +33,24 @@ describe('conditions of a decision', () => {
     await meetingHandle(ctx, meetingId).executeUpdate(openMeetingUpdate, { args: [{ actor: chair }] });
     await meetingAct(ctx, meetingId, recordAttendanceUpdate, { actor: chair, present: QUORATE });
     const due = new Date(Date.parse(`${londonDay(new Date())}T12:00:00Z`) + 90 * 86_400_000).toISOString().slice(0, 10);
-    await meetingHandle(ctx, meetingId).executeUpdate(recordDecisionUpdate, {
-      args: [{ actor: chair, itemId: agenda.items.find((i) => i.reference === reference)!.itemId, outcome: 'supported_with_conditions', conditions: ['Baseline frailty scores to the hub', 'Quarterly report'], conditionsDueBy: [due, null], reason: 'Clear local need' }],
-    });
+
+    // The chair gives a condition its day by ending its line with "by" and the date; a past one is refused, naming it.
+    const chairPage = await signedInPage(web, ctx, 'sarah.collins');
+    chairPage.setDefaultTimeout(30_000);
+    await chairPage.goto(`${web.url}/app/meetings/${meetingId}/items/${agenda.items.find((i) => i.reference === reference)!.itemId}`);
+    await chairPage.getByLabel('Supported with conditions').check();
+    await chairPage.getByRole('textbox', { name: 'Conditions' }).fill('Baseline frailty scores to the hub by 2020-01-31\nQuarterly report');
+    await chairPage.getByRole('textbox', { name: 'Reason' }).fill('Clear local need');
+    await click(chairPage, 'Record the decision');
+    expect(await message(chairPage)).toContain('The date of condition 1 (2020-01-31) must not be in the past');
+    await expectAccessible(chairPage, 'the decision form with a past due date');
+    await chairPage.getByRole('textbox', { name: 'Conditions' }).fill(`Baseline frailty scores to the hub by ${due}\nQuarterly report`);
+    await click(chairPage, 'Record the decision');
+    expect(await message(chairPage)).toContain('Decision recorded');
+    expect((await chairPage.locator('main').innerText()).replace(/\s+/g, ' ')).toContain(`Baseline frailty scores to the hub (to be met by ${dayInWords(due)})`);
     await meetingHandle(ctx, meetingId).executeUpdate(closeMeetingUpdate, { args: [{ actor: chair }] });
-    await waitForBid(ctx, reference, (b) => b.state === 'ALLOCATION' && !!b.conditions, 'supported with its conditions');
+    const supported = await waitForBid(ctx, reference, (b) => b.state === 'ALLOCATION' && !!b.conditions, 'supported with its conditions');
+    expect(supported.assembly.decisions.at(-1)).toMatchObject({ conditions: ['Baseline frailty scores to the hub', 'Quarterly report'], conditionsDueBy: [due, null] });
 
     const team = await signedInPage(web, ctx, 'amira.hassan');
     team.setDefaultTimeout(30_000);
