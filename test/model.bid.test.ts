@@ -359,6 +359,9 @@ describe('conditions with due days', () => {
     const allMet = bid.conditionMet(fundedBid, hubLead, { conditionId: 'c2', evidence: 'Posts filled' }, AT).model;
     expect(bid.nextBidTimer(allMet)).toBeNull();
     expect(bid.bidFinished(allMet)).toBe(true); // c3 has no day: it keeps nothing open
+    expect(bid.bidActionsFor(allMet, hubLead)).toEqual(['recordConditionMet']); // c3 may still be recorded
+    const everyOne = bid.conditionMet(allMet, hubLead, { conditionId: 'c3', evidence: 'First report in' }, AT).model;
+    expect(bid.bidActionsFor(everyOne, hubLead)).toEqual([]);
   });
 
   it('times nothing without a schedule (a decision before the patch), and no conditions once a later decision supports without any', () => {

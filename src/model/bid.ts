@@ -429,6 +429,7 @@ const rules: { [A in BidTableAction]: Rule<A> } = {
       const item = args ? items.find((c) => c.id === args.conditionId) : undefined;
       return first(
         () => (items.length ? null : wrongState('The decision in force on this bid set no conditions')),
+        () => (items.every((c) => c.met) ? wrongState('Every condition of the decision is recorded as met') : null),
         () => (args && !item ? invalid(`The bid has no condition ${args.conditionId}: its conditions are ${items.map((c) => c.id).join(', ')}`) : null),
         () => (item?.met ? wrongState(`Condition ${item.id} was recorded as met on ${item.met.at}`) : null),
         () => (args && blank(args.evidence) ? invalid('Say what shows the condition is met (evidence)') : null),
