@@ -157,6 +157,8 @@ export const envSchema = z.object({
   DEADLINE_AGENDA_CLOSE: deadline('5wd'),
   /** How long after the decision letter a programme team may ask the Assembly to reconsider a decision not to support its bid. */
   DEADLINE_RECONSIDERATION: deadline('30wd'),
+  /** How long before a condition of funding falls due the programme team and the hub are reminded (they are told again on the day). */
+  DEADLINE_CONDITION_REMINDER: deadline('5wd'),
   /** How long one activity attempt may run before Temporal retries it (on another worker). */
   ACTIVITY_TIMEOUT: deadline('1m').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 30s or 1m, not working days'),
   /** A workflow continues as new once its history has this many events (or Temporal suggests it sooner). */

@@ -115,6 +115,8 @@ export interface PolicySnapshot {
     agendaClose: DurationSpec;
     /** DEADLINE_RECONSIDERATION: how long after a decision letter the programme team may ask for reconsideration. Absent in bids started before it: none. */
     reconsideration?: DurationSpec;
+    /** DEADLINE_CONDITION_REMINDER: how long before a condition's due date its reminder goes. Absent in bids started before it: the configuration's when the decision arrives. */
+    conditionReminder?: DurationSpec;
   };
   reminderFraction: number;
   /** Start-to-close timeout of one activity attempt. */
@@ -240,6 +242,8 @@ export interface AssemblyDecision {
   purpose: 'decision' | 'ratification';
   outcome: AssemblyOutcome | RatificationOutcome;
   conditions: string[];
+  /** Each condition's due day (YYYY-MM-DD, in England) or null, in the order of `conditions`; absent when none has one. */
+  conditionsDueBy?: (string | null)[];
   reason: string;
   decidedBy: PersonRef;
   decidedAt: string;
@@ -251,6 +255,8 @@ export interface ChairsAction {
   by: PersonRef;
   outcome: 'supported' | 'supported_with_conditions' | 'not_supported';
   conditions: string[];
+  /** As on an Assembly decision: each condition's due day or null; absent when none has one. */
+  conditionsDueBy?: (string | null)[];
   reason: string;
   at: string;
 }
@@ -283,6 +289,33 @@ export interface ReconsiderationStatus {
 export const RECONSIDERATION_OUTCOMES = ['return_to_assembly', 'uphold'] as const;
 export type ReconsiderationOutcome = (typeof RECONSIDERATION_OUTCOMES)[number];
 
+/**
+ * One condition of the decision in force (the latest decision to support the bid, or chair's
+ * action), as the bid tracks it: its words, its due day if it has one, the notices it has had,
+ * and whether the hub recorded it met. Its id is its place in the decision: c1, c2, ...
+ */
+export interface ConditionStatus {
+  id: string;
+  text: string;
+  /** YYYY-MM-DD: the day in England by which it is to be met. */
+  dueBy?: string;
+  /** The instant it falls due: the start of its due day in London. */
+  dueAt?: string;
+  /** When the programme team and the hub are reminded; absent when the due day had come by the decision. */
+  remindAt?: string;
+  reminded?: boolean;
+  /** The notice on the day has gone. */
+  dueNotified?: boolean;
+  met?: { by: PersonRef; evidence: string; at: string };
+}
+
+export interface ConditionsInForce {
+  /** Who set them: a meeting's title, or the chair's action. */
+  setBy: string;
+  at: string;
+  items: ConditionStatus[];
+}
+
 export interface Interest {
   person: PersonRef;
   nature: string;
@@ -306,6 +339,7 @@ export const BID_ACTIONS = [
   'rescore',
   'requestReconsideration',
   'reviewReconsideration',
+  'recordConditionMet',
 ] as const;
 export type BidAction = (typeof BID_ACTIONS)[number];
 
@@ -336,6 +370,8 @@ export interface BidStatus {
   interests: Interest[];
   withdrawn?: { by: PersonRef; reason: string; at: string };
   reconsideration?: ReconsiderationStatus;
+  /** The conditions of the decision in force, with their due days and state. */
+  conditions?: ConditionsInForce;
   /** What each role may do next, given the state (a person may still be refused for a conflict). */
   nextActions: Partial<Record<Role, BidAction[]>>;
   policy: { id: string; version: string };
@@ -371,6 +407,8 @@ export const recordBoardDecisionUpdate = defineUpdate<ActionOutcome, [Acting & {
 );
 export const requestReconsiderationUpdate = defineUpdate<ActionOutcome, [Acting & { reason: string; newInformation: string }]>('requestReconsideration');
 export const reviewReconsiderationUpdate = defineUpdate<ActionOutcome, [Acting & { outcome: ReconsiderationOutcome; reason: string }]>('reviewReconsideration');
+/** The hub lead records a condition of the decision as met, with what shows it; its notices stop. */
+export const recordConditionMetUpdate = defineUpdate<ActionOutcome, [Acting & { conditionId: string; evidence: string }]>('recordConditionMet');
 export const rescoreUpdate = defineUpdate<ActionOutcome, [Acting & { ruleSet?: { id: string; version: string }; reason: string }]>('rescore');
 
 /** What a bid tells a meeting that puts it on its agenda. */
@@ -470,7 +508,7 @@ export const declareMeetingInterestUpdate = defineUpdate<ActionOutcome, [Acting 
 export const castVoteUpdate = defineUpdate<ActionOutcome, [Acting & { itemId: string; vote: Vote }]>('castVote');
 export const recordDecisionUpdate = defineUpdate<
   ActionOutcome,
-  [Acting & { itemId: string; outcome: AssemblyOutcome | RatificationOutcome; conditions: string[]; reason: string }]
+  [Acting & { itemId: string; outcome: AssemblyOutcome | RatificationOutcome; conditions: string[]; conditionsDueBy?: (string | null)[]; reason: string }]
 >('recordDecision');
 export const closeMeetingUpdate = defineUpdate<ActionOutcome, [Acting]>('closeMeeting');
 export const cancelMeetingUpdate = defineUpdate<ActionOutcome, [Acting & { reason: string }]>('cancelMeeting');

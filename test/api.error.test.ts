@@ -79,6 +79,34 @@ describe('malformed bodies', () => {
     );
   });
 
+  it("names the field and the rule for a condition's due date: a real day, in the form YYYY-MM-DD, not in the past", async () => {
+    const decide = (conditions: unknown[]) =>
+      call(ctx, 'sarah.collins', 'POST', `/meetings/${meetingId}/items/item-1/decision`, { outcome: 'supported_with_conditions', conditions, reason: 'Supported' });
+    const detailsOf = async (conditions: unknown[]) => {
+      const reply = await decide(conditions);
+      expect(reply.status).toBe(400);
+      expectErrorShape(reply);
+      return reply.body.error.details as { field: string; rule: string; message: string }[];
+    };
+    expect(await detailsOf(['Quarterly report', { text: 'Baseline data', dueBy: '2020-01-31' }])).toEqual([
+      { field: 'conditions[1].dueBy', rule: 'custom', message: 'must not be in the past: today (in England) or later' },
+    ]);
+    expect(await detailsOf([{ text: 'Baseline data', dueBy: '2027-02-30' }])).toEqual([{ field: 'conditions[0].dueBy', rule: 'custom', message: 'is not a day of the calendar' }]);
+    expect(await detailsOf([{ text: 'Baseline data', dueBy: '31/03/2027' }])).toEqual([{ field: 'conditions[0].dueBy', rule: 'invalid_format', message: 'must be a date, YYYY-MM-DD' }]);
+    expect(await detailsOf([{ text: 'Baseline data' }])).toEqual([
+      { field: 'conditions[0].dueBy', rule: 'custom', message: 'is required with a condition given as an object: the day it is due, YYYY-MM-DD' },
+    ]);
+    expect(await detailsOf([{ text: ' ', dueBy: '2099-03-31' }])).toEqual([{ field: 'conditions[0].text', rule: 'too_small', message: 'A condition is required' }]);
+    expect((await detailsOf([42]))[0]).toMatchObject({ field: 'conditions[0]', message: 'must be a condition in words, or { "text": ..., "dueBy": "YYYY-MM-DD" }' });
+    // The chair's action takes conditions in the same two forms, checked the same way.
+    const chairs = await call(ctx, 'sarah.collins', 'POST', `/bids/${refs.review}/chairs-action`, { outcome: 'supported_with_conditions', conditions: [{ text: 'Audit', dueBy: '2020-01-31' }], reason: 'Urgent' });
+    expect(chairs.status).toBe(400);
+    expect(chairs.body.error.details).toEqual([expect.objectContaining({ field: 'conditions[0].dueBy', message: 'must not be in the past: today (in England) or later' })]);
+    // A condition met needs which one and the evidence.
+    const met = await call(ctx, 'rachel.green', 'POST', `/bids/${refs.review}/conditions/met`, { conditionId: 'first', evidence: '' });
+    expect(met.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['conditionId', 'evidence']);
+  });
+
   it('answers 400 for a bad query or path, naming it', async () => {
     const query = await call(ctx, 'claire.dawson', 'GET', '/bids?pageSize=1000&state=NOT_A_STATE');
     expect(query.status).toBe(400);

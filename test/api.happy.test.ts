@@ -363,6 +363,30 @@ describe('bids, review and the Assembly', () => {
     expect(reviewed).toMatchObject({ state: 'AWAITING_ASSEMBLY', reconsideration: { review: { outcome: 'return_to_assembly' } } });
     await ok('sarah.collins', 'POST', `/meetings/${id}/close`, {});
   });
+
+  it('supports a bid with a dated condition, and the hub lead records the condition as met', async () => {
+    const reference = await submitAs('tom.fletcher', smallBid({ leadOrganisation: 'QEH', partnerOrganisations: [], title: 'Perinatal mental health outreach in West Norfolk' }));
+    const g = await waitFor(reference, (x) => evaluatorsOf(x).length === 1, 'an evaluator');
+    await reviewOverHttp(reference, evaluatorsOf(g)[0]!);
+    await waitFor(reference, (x) => x.bid.state === 'AWAITING_ASSEMBLY', 'scored');
+    const id = `${ctx.config.REFERENCE_PREFIX.toLowerCase()}-conditions`;
+    await ok('ian.thompson', 'POST', '/meetings', { meetingId: id, scheduledFor: new Date(Date.now() + 30 * 86_400_000).toISOString() });
+    const agenda = await ok('sarah.collins', 'POST', `/meetings/${id}/agenda/close`, {});
+    const item = agenda.items.find((i: { reference: string }) => i.reference === reference);
+    await ok('sarah.collins', 'POST', `/meetings/${id}/open`, {});
+    await ok('sarah.collins', 'POST', `/meetings/${id}/attendance`, { present: QUORATE });
+    const dueBy = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+    await ok('sarah.collins', 'POST', `/meetings/${id}/items/${item.itemId}/decision`, {
+      outcome: 'supported_with_conditions',
+      conditions: ['Quarterly report to the hub', { text: 'Baseline referral data to the hub', dueBy }],
+      reason: 'Meets a clear need',
+    });
+    const supported = await waitFor(reference, (x) => x.bid.state === 'ALLOCATION', 'supported');
+    expect(supported.status.conditions.items).toMatchObject([{ id: 'c1', text: 'Quarterly report to the hub' }, { id: 'c2', dueBy, dueAt: expect.any(String), remindAt: expect.any(String) }]);
+    const met = await ok('rachel.green', 'POST', `/bids/${reference}/conditions/met`, { conditionId: 'c2', evidence: 'Baseline data received 2 January' });
+    expect(met.conditions.items[1]).toMatchObject({ id: 'c2', met: { by: { id: 'rachel.green' }, evidence: 'Baseline data received 2 January' } });
+    await ok('sarah.collins', 'POST', `/meetings/${id}/close`, {});
+  });
 });
 
 describe('the register of interests and the quorum forecast', () => {

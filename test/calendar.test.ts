@@ -1,6 +1,6 @@
 // Working days in England: weekends and bank holidays do not count.
 import { describe, expect, it } from 'vitest';
-import { addWorkingDays, computeDeadline, endOfLondonDay, isWorkingDay } from '../src/domain/calendar.js';
+import { addWorkingDays, computeDeadline, conditionSchedule, endOfLondonDay, isWorkingDay } from '../src/domain/calendar.js';
 
 describe('working days in England', () => {
   it('skips weekends and bank holidays, including substitute days', () => {
@@ -40,5 +40,18 @@ describe('working days in England', () => {
     const deadline = computeDeadline(new Date('2026-01-01T00:00:00Z'), { kind: 'elapsed', ms: 10_000, text: '10s' }, 0.8);
     expect(deadline.remindAt).toBe('2026-01-01T00:00:08.000Z');
     expect(deadline.dueAt).toBe('2026-01-01T00:00:10.000Z');
+  });
+});
+
+describe('when a condition falls due', () => {
+  const wd = (days: number) => ({ kind: 'workingDays' as const, days, text: `${days}wd` });
+  it('falls due at the start of its day in London, reminded the start of the working day that many working days before', () => {
+    // Due Tuesday 6 April 2027 (BST): five working days before it, Easter Monday (29 March) skipped, is Tuesday 30 March.
+    expect(conditionSchedule('2027-04-06', wd(5), new Date('2027-01-04T10:00:00Z'))).toEqual({ dueAt: '2027-04-05T23:00:00.000Z', remindAt: '2027-03-29T23:00:00.000Z' });
+    expect(conditionSchedule('2027-01-15', { kind: 'elapsed', ms: 86_400_000, text: '1d' }, new Date('2027-01-04T10:00:00Z'))).toEqual({ dueAt: '2027-01-15T00:00:00.000Z', remindAt: '2027-01-14T00:00:00.000Z' });
+  });
+  it('has no reminder once its day has come by the decision, and none of no length', () => {
+    expect(conditionSchedule('2027-01-04', wd(5), new Date('2027-01-04T10:00:00Z'))).toEqual({ dueAt: '2027-01-04T00:00:00.000Z' });
+    expect(conditionSchedule('2027-01-15', wd(0), new Date('2027-01-04T10:00:00Z'))).toEqual({ dueAt: '2027-01-15T00:00:00.000Z' });
   });
 });

@@ -9,6 +9,7 @@ import { createTestContext, type TestContext } from './helpers/context.js';
 import { actor, APPLICANT_OF, meetingAct, meetingHandle, meetingWithAgenda, QUORATE, reviewToAssembly, smallBid, submit, trail, waitForBid } from './helpers/lifecycle.js';
 import { attachment, mailpitEnv, waitForMail } from './helpers/mailpit.js';
 import { PageClient } from './helpers/pages.js';
+import { letterContent, letterText, reconsiderationParagraph } from '../src/letters/letter.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -41,6 +42,13 @@ describe('the decision letter', () => {
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const sha256 = createHash('sha256').update(pdf).digest('hex');
 
+    // One paragraph on reconsideration: the bid's configured window (1h in tests) and its date; the old 20-day words are gone.
+    const content = await letterContent(ctx.db, reference, 'assembly');
+    expect(content.reconsideration).toMatch(/^If you believe this decision rests on a factual error.* Ask within 1h of the date of this letter, by \d+ \w+ \d{4}: write to the CCP Assembly secretariat, quoting the bid reference/);
+    expect(letterText(content)).not.toContain('20 working days');
+    expect(mail.Text).not.toContain('20 working days');
+    expect(content.conditions).toEqual(['Report outcomes quarterly']);
+
     const issued = (await trail(ctx, reference)).filter((e) => e.action === 'letter.issued');
     expect(issued).toHaveLength(1);
     const payload = issued[0]!.payload as { sha256: string; letterId: string; kind: string };
@@ -64,4 +72,26 @@ describe('the decision letter', () => {
     await other.signIn(ctx.tokens[stranger]!);
     expect((await other.get(href!)).status).not.toBe(200);
   }, 300_000);
+});
+
+describe("the letter's paragraph on reconsideration", () => {
+  const window = { dueAt: '2027-01-22T23:59:59.999Z', spec: '30wd' };
+
+  it('for a decision not to support the bid, says to ask in the service within the configured working days, by the date', () => {
+    const words = reconsiderationParagraph('NW-2026-0042', window, true);
+    expect(words).toContain('Ask within 30 working days of the date of this letter, by 22 January 2027');
+    expect(words).toContain('POST /bids/NW-2026-0042/reconsideration');
+    expect(words).not.toContain('20 working days');
+  });
+
+  it('for any other decision, says to write to the secretariat within the same window, by the date', () => {
+    const words = reconsiderationParagraph('NW-2026-0042', window, false);
+    expect(words).toContain('Ask within 30 working days of the date of this letter, by 22 January 2027: write to the CCP Assembly secretariat');
+    expect(words).toContain('NW-2026-0042');
+    expect(words).not.toContain('20 working days');
+  });
+
+  it('names an allowance in elapsed time as configured', () => {
+    expect(reconsiderationParagraph('NW-2026-0042', { dueAt: window.dueAt, spec: '1h' }, false)).toContain('Ask within 1h of the date of this letter');
+  });
 });

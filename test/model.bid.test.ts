@@ -295,6 +295,97 @@ describe('allocation', () => {
   });
 });
 
+describe('conditions with due days', () => {
+  const confirmedBy = { id: 'claire.dawson', name: 'Claire', organisation: 'NWICB' };
+  const funded = { roundId: 'r1', roundTitle: 'Main', financialYear: '2026/27', version: 1, place: { reference: 'NW-2026-0001', outcome: 'funded' as const, rank: 1, reason: 'why' }, confirmedBy };
+  const dated = (m: BidModel): AssemblyDecision => ({
+    ...decision(m, 'supported_with_conditions'),
+    conditions: ['Baseline data', 'Two WTE recruited', 'Quarterly report'],
+    conditionsDueBy: ['2027-03-31', '2027-06-30', null],
+  });
+  const schedule: bid.ConditionSchedule = [
+    { dueAt: '2027-03-31T00:00:00.000Z', remindAt: '2027-03-24T00:00:00.000Z' },
+    { dueAt: '2027-06-29T23:00:00.000Z', remindAt: '2027-06-22T23:00:00.000Z' },
+    null,
+  ];
+  const supported = () => {
+    const m = onAgenda(awaitingAssembly());
+    return bid.assemblyDecided(m, dated(m), null, schedule);
+  };
+  const hubLead = actor('rachel.green');
+
+  it('tracks the conditions a decision to support the bid sets, each dated one on its reminder and then its day', () => {
+    const s = supported();
+    expect(s.model.state).toBe('ALLOCATION');
+    expect(s.model.conditions).toEqual({
+      setBy: 'CCP Assembly',
+      at: AT,
+      items: [
+        { id: 'c1', text: 'Baseline data', dueBy: '2027-03-31', ...schedule[0] },
+        { id: 'c2', text: 'Two WTE recruited', dueBy: '2027-06-30', ...schedule[1] },
+        { id: 'c3', text: 'Quarterly report' },
+      ],
+    });
+    expect(s.events[0]!.payload).toMatchObject({ conditionsDueBy: ['2027-03-31', '2027-06-30', null] });
+    expect(bid.nextBidTimer(s.model)).toEqual({ timer: 'conditionReminder:c1', at: schedule[0]!.remindAt });
+    const reminded = bid.bidTimerFired(s.model, 'conditionReminder:c1');
+    expect(actions(reminded)).toEqual(['condition.reminder_sent']);
+    expect(reminded.notices.map((n) => [n.kind, n.to, n.subject])).toEqual([
+      ['bid.condition_due', { roles: ['applicant'], organisation: s.model.bid.leadOrganisation }, 'Condition due by 31 March 2027: NW-2026-0001'],
+      ['bid.condition_due', { roles: ['hub_lead'] }, 'Condition due by 31 March 2027: NW-2026-0001'],
+    ]);
+    expect(bid.nextBidTimer(reminded.model)).toEqual({ timer: 'conditionDue:c1', at: schedule[0]!.dueAt });
+    const due = bid.bidTimerFired(reminded.model, 'conditionDue:c1');
+    expect(actions(due)).toEqual(['condition.fell_due']);
+    expect(due.notices[0]!.subject).toBe('Condition due today, 31 March 2027: NW-2026-0001');
+    expect(bid.nextBidTimer(due.model)).toEqual({ timer: 'conditionReminder:c2', at: schedule[1]!.remindAt });
+  });
+
+  it('stops a condition\'s notices once the hub lead records it met, and a funded bid closes once every dated one is met', () => {
+    const s = supported();
+    expect(bid.checkBidAction(s.model, 'recordConditionMet', actor('amira.hassan'), { conditionId: 'c1', evidence: 'x' })).toMatchObject({ type: 'Forbidden', rule: 'role' });
+    expect(bid.checkBidAction(s.model, 'recordConditionMet', hubLead, { conditionId: 'c4', evidence: 'x' })).toMatchObject({ message: expect.stringContaining('no condition c4') });
+    expect(bid.checkBidAction(s.model, 'recordConditionMet', hubLead, { conditionId: 'c1', evidence: ' ' })).toMatchObject({ type: 'InvalidAction' });
+    const met = bid.conditionMet(s.model, hubLead, { conditionId: 'c1', evidence: 'Data received' }, AT);
+    expect(actions(met)).toEqual(['condition.met']);
+    expect(met.events[0]!.payload).toEqual({ conditionId: 'c1', text: 'Baseline data', dueBy: '2027-03-31', evidence: 'Data received' });
+    expect(bid.nextBidTimer(met.model)).toEqual({ timer: 'conditionReminder:c2', at: schedule[1]!.remindAt });
+    expect(bid.checkBidAction(met.model, 'recordConditionMet', hubLead, { conditionId: 'c1', evidence: 'again' })).toMatchObject({ type: 'WrongState' });
+
+    const fundedBid = bid.allocationConfirmed(met.model, funded, AT).model;
+    expect(fundedBid.state).toBe('FUNDED');
+    expect(bid.bidFinished(fundedBid)).toBe(false);
+    expect(bid.waitingFor(fundedBid)).toBe('the evaluation hub to record its conditions as met (c2 due 2027-06-30)');
+    const allMet = bid.conditionMet(fundedBid, hubLead, { conditionId: 'c2', evidence: 'Posts filled' }, AT).model;
+    expect(bid.nextBidTimer(allMet)).toBeNull();
+    expect(bid.bidFinished(allMet)).toBe(true); // c3 has no day: it keeps nothing open
+    expect(bid.bidActionsFor(allMet, hubLead)).toEqual(['recordConditionMet']); // c3 may still be recorded
+    const everyOne = bid.conditionMet(allMet, hubLead, { conditionId: 'c3', evidence: 'First report in' }, AT).model;
+    expect(bid.bidActionsFor(everyOne, hubLead)).toEqual([]);
+  });
+
+  it('times nothing without a schedule (a decision before the patch), and no conditions once a later decision supports without any', () => {
+    const m = onAgenda(awaitingAssembly());
+    const unscheduled = bid.assemblyDecided(m, dated(m)).model;
+    expect(unscheduled.conditions!.items[0]).toEqual({ id: 'c1', text: 'Baseline data', dueBy: '2027-03-31' });
+    expect(bid.nextBidTimer(unscheduled)).toBeNull();
+    expect(bid.bidFinished(bid.allocationConfirmed(unscheduled, funded, AT).model)).toBe(true);
+    const plain = bid.assemblyDecided(m, decision(m, 'supported')).model;
+    expect(plain.conditions).toBeUndefined();
+  });
+
+  it("takes dated conditions from chair's action too; a withdrawn bid's conditions time nothing", () => {
+    const m = awaitingAssembly({ flags: { mustFund: false, safetyEscalation: true, valueJustificationRequired: false, valueNoted: false } });
+    const args = { outcome: 'supported_with_conditions' as const, conditions: ['Audit in 3 months'], conditionsDueBy: ['2027-03-31'], reason: 'Urgent' };
+    expect(bid.checkBidAction(m, 'chairsAction', actor('sarah.collins'), { ...args, conditionsDueBy: ['2027-03-31', null] })).toMatchObject({ type: 'InvalidAction' });
+    const acted = bid.chairsActionTaken(m, actor('sarah.collins'), args, AT, [schedule[0]!]).model;
+    expect(acted.conditions).toMatchObject({ setBy: "The chair's action", items: [{ id: 'c1', dueBy: '2027-03-31', dueAt: schedule[0]!.dueAt }] });
+    expect(bid.nextBidTimer(acted)).toEqual({ timer: 'conditionReminder:c1', at: schedule[0]!.remindAt });
+    const gone = bid.withdrawn(acted, actor('amira.hassan'), { reason: 'No longer needed' }, AT).model;
+    expect(bid.nextBidTimer(gone)).toBeNull();
+  });
+});
+
 describe('withdrawal', () => {
   it.each(['RETURNED', 'HUB_REVIEW', 'AWAITING_ASSEMBLY', 'ALLOCATION', 'WAITLISTED'] as const)('WITHDRAWN from %s, by the lead organisation only', (state) => {
     const m: BidModel = { ...inReview(), state };

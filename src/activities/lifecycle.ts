@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import { lifecyclePolicy } from '../config/policy.js';
 import type { Db } from '../db/client.js';
 import { notifications, reviewAssignments, users } from '../db/schema.js';
-import { computeDeadline, londonDay } from '../domain/calendar.js';
+import { computeDeadline, conditionSchedule, londonDay } from '../domain/calendar.js';
 import { hasRegisteredInterestIn } from '../services/interests.js';
 import type { DurationSpec } from '../domain/durations.js';
 import type { Deadline, PersonRef, PolicySnapshot } from '../shared.js';
@@ -51,6 +51,16 @@ export function createLifecycleActivities({ db, config, notifier }: { db: Db; co
 
     computeDeadline({ start, spec, reminderFraction }: { start: string; spec: DurationSpec; reminderFraction: number }): Promise<Deadline> {
       return Promise.resolve(computeDeadline(new Date(start), spec, reminderFraction, config.EXTRA_BANK_HOLIDAYS));
+    },
+
+    /**
+     * When each dated condition of a decision falls due and is reminded of, in the order given
+     * (null for one without a due day). `spec` is the bid's DEADLINE_CONDITION_REMINDER; a bid
+     * that started before it takes the configuration's.
+     */
+    conditionSchedule({ dueBy, spec, decidedAt }: { dueBy: (string | null)[]; spec?: DurationSpec; decidedAt: string }): Promise<({ dueAt: string; remindAt?: string } | null)[]> {
+      const reminder = spec ?? config.DEADLINE_CONDITION_REMINDER;
+      return Promise.resolve(dueBy.map((day) => (day ? conditionSchedule(day, reminder, new Date(decidedAt), config.EXTRA_BANK_HOLIDAYS) : null)));
     },
 
     /**

@@ -133,7 +133,7 @@ export function createNotificationActivities({ db, config, transport, attachment
       const decisions = (await readStream(db, n.reference)).filter((e) => e.action === spec.action && Date.parse(e.occurredAt) <= n.createdAt.getTime());
       const event = decisions.find((e) => Date.parse(e.occurredAt) === n.createdAt.getTime()) ?? decisions.at(-1);
       if (!event) throw new Error(`bid ${n.reference} has no ${spec.action} on its trail for notice ${noticeId}`);
-      const content = await letterContent(db, n.reference, spec.kind, event.eventId);
+      const content = await letterContent(db, n.reference, spec.kind, event.eventId, { reconsideration: config.DEADLINE_RECONSIDERATION, extraHolidays: config.EXTRA_BANK_HOLIDAYS });
       const pdf = await letterPdf(content);
       const sha256 = sha256Of(pdf);
       const id = `${spec.kind}-${event.seq}`;

@@ -2,6 +2,7 @@
 // them appears, described, in the OpenAPI document.
 import { z } from '@hono/zod-openapi';
 import { REFERENCE_PATTERN } from '../domain/bid.js';
+import { londonDay } from '../domain/calendar.js';
 import { freeText } from '../domain/text.js';
 import { AMBITIONS, PLACES, PROFESSIONS, ROLES } from '../domain/vocabulary.js';
 import { BID_ACTIONS, BID_STATES, RECONSIDERATION_OUTCOMES, MEETING_ACTIONS, RATING_CRITERIA, REVIEW_STEPS, STEP_ASSESSMENTS } from '../shared.js';
@@ -159,10 +160,52 @@ export const moderateBody = z
     comments: text(5000, 'Comments'),
   })
   .strict();
+/** A day of the calendar in England, YYYY-MM-DD, today or later. */
+// One check giving one issue: an aborting check inside a union would hide the field behind the union's own message.
+export const dueDay = z.string({ error: 'must be a date, YYYY-MM-DD' }).superRefine((d, ctx) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) ctx.addIssue({ code: 'invalid_format', format: 'date', input: d, message: 'must be a date, YYYY-MM-DD' });
+  else if (Number.isNaN(Date.parse(`${d}T12:00:00Z`)) || !new Date(`${d}T12:00:00Z`).toISOString().startsWith(d)) ctx.addIssue({ code: 'custom', input: d, message: 'is not a day of the calendar' });
+  else if (d < londonDay(new Date())) ctx.addIssue({ code: 'custom', input: d, message: 'must not be in the past: today (in England) or later' });
+});
+
+/** A condition: its words, as ever, or its words and the day by which it is to be met. */
+const conditionItem = z.union(
+  [
+    text(1000, 'A condition'),
+    z
+      .object({ text: text(1000, 'A condition'), dueBy: dueDay.optional().openapi({ description: 'Required: the day it is to be met by, YYYY-MM-DD (England); not in the past', example: '2027-03-31' }) })
+      .strict()
+      // Required, but checked here so that its absence is named as the field, not as the union's.
+      .superRefine((c, ctx) => {
+        if (c.dueBy === undefined) ctx.addIssue({ code: 'custom', path: ['dueBy'], message: 'is required with a condition given as an object: the day it is due, YYYY-MM-DD' });
+      }),
+  ],
+  { error: 'must be a condition in words, or { "text": ..., "dueBy": "YYYY-MM-DD" }' },
+);
+const conditionsField = z
+  .array(conditionItem)
+  .max(20)
+  .default([])
+  .openapi({ description: 'Each condition in words, or as { text, dueBy } with the day it is to be met by: the programme team and the hub are reminded before it and told on the day' });
+
+/** The conditions as the workflows take them: their words, and their due days in the same order (only when one has a day). */
+export function splitConditions(items: z.infer<typeof conditionsField>): { conditions: string[]; conditionsDueBy?: (string | null)[] } {
+  const conditions = items.map((c) => (typeof c === 'string' ? c : c.text));
+  const dueBy = items.map((c) => (typeof c === 'string' ? null : (c.dueBy ?? null)));
+  return dueBy.some(Boolean) ? { conditions, conditionsDueBy: dueBy } : { conditions };
+}
+
+export const conditionMetBody = z
+  .object({
+    conditionId: z.string().regex(/^c\d{1,2}$/, 'must be a condition of the decision, c1, c2, ...').openapi({ example: 'c1' }),
+    evidence: text(5000, 'The evidence that the condition is met'),
+  })
+  .strict();
+
 export const chairsActionBody = z
   .object({
     outcome: z.enum(['supported', 'supported_with_conditions', 'not_supported']),
-    conditions: z.array(text(1000, 'A condition')).max(20).default([]),
+    conditions: conditionsField,
     reason: text(5000, 'A reason'),
   })
   .strict();
@@ -197,7 +240,7 @@ export const voteBody = z.object({ vote: z.enum(['support', 'not_support', 'abst
 export const decisionBody = z
   .object({
     outcome: z.enum(['supported', 'supported_with_conditions', 'deferred', 'not_supported', 'ratified', 'not_ratified']),
-    conditions: z.array(text(1000, 'A condition')).max(20).default([]),
+    conditions: conditionsField,
     reason: optionalText(5000).default(''),
   })
   .strict();

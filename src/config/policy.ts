@@ -43,6 +43,7 @@ export function lifecyclePolicy(config: Config): LifecyclePolicy {
       chairsAction: config.DEADLINE_CHAIRS_ACTION,
       agendaClose: config.DEADLINE_AGENDA_CLOSE,
       reconsideration: config.DEADLINE_RECONSIDERATION,
+      conditionReminder: config.DEADLINE_CONDITION_REMINDER,
     },
     reminderFraction: config.REMINDER_FRACTION,
     activityTimeoutMs: config.ACTIVITY_TIMEOUT.kind === 'elapsed' ? config.ACTIVITY_TIMEOUT.ms : 60_000,

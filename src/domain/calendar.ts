@@ -117,3 +117,20 @@ export function agendaClosesAt(meeting: Date, spec: DurationSpec, extraHolidays:
   if (spec.kind === 'elapsed') return new Date(meeting.getTime() - spec.ms);
   return endOfLondonDay(subtractWorkingDays(londonDay(meeting), spec.days, extraHolidays));
 }
+
+/** The first instant of a London calendar day (00:00 local time, BST or GMT). */
+export function startOfLondonDay(day: string): Date {
+  return new Date(endOfLondonDay(addDays(day, -1)).getTime() + 1);
+}
+
+/**
+ * When a condition due on `dueBy` (a London day) falls due, the start of that day, and when its
+ * reminder goes: the start of the working day `spec` before it (or that long before, for elapsed
+ * time). No reminder when the day has come by `decidedAt`: the notice on the day goes at once.
+ */
+export function conditionSchedule(dueBy: string, spec: DurationSpec, decidedAt: Date, extraHolidays: readonly string[] = []): { dueAt: string; remindAt?: string } {
+  const due = startOfLondonDay(dueBy);
+  if (due.getTime() <= decidedAt.getTime()) return { dueAt: due.toISOString() };
+  const remind = spec.kind === 'elapsed' ? new Date(due.getTime() - spec.ms) : startOfLondonDay(subtractWorkingDays(dueBy, spec.days, extraHolidays));
+  return remind.getTime() < due.getTime() ? { dueAt: due.toISOString(), remindAt: remind.toISOString() } : { dueAt: due.toISOString() };
+}

@@ -191,6 +191,9 @@ export const TRAIL_ACTION_LABELS: Record<string, string> = {
   'reconsideration.requested': 'Reconsideration asked for',
   'reconsideration.reviewed': 'Reconsideration reviewed',
   'reconsideration.window_closed': 'Time to ask for reconsideration ended',
+  'condition.reminder_sent': 'Reminder sent: a condition falls due',
+  'condition.fell_due': 'A condition fell due',
+  'condition.met': 'Condition recorded as met',
 };
 
 /**

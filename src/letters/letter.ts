@@ -11,6 +11,9 @@ import { readStream } from '../activities/trail.js';
 import type { StoredEvent } from '../domain/trail.js';
 import type { ScoreResult } from '../rules/engine.js';
 import { formatPence } from '../domain/allocation.js';
+import { computeDeadline } from '../domain/calendar.js';
+import type { DurationSpec } from '../domain/durations.js';
+import { dayInWords } from '../model/bid.js';
 
 export type LetterKind = 'assembly' | 'board' | 'allocation';
 
@@ -61,33 +64,79 @@ function scoreInWords(result: ScoreResult | undefined): string[] {
   return lines;
 }
 
-/** A decision letter from before reconsideration was asked for through the service (and for the Board's decisions and allocations). */
-const RECONSIDERATION =
-  'If you believe the decision rests on a factual error, that information you gave was not considered, or that the process in the ' +
-  'prioritisation policy was not followed, you may ask for it to be reconsidered. Write to the CCP Assembly secretariat within 20 ' +
-  'working days of the date of this letter, quoting the bid reference and saying which of these grounds applies and why. A request ' +
-  'is considered at the next Assembly meeting by members who took no part in the original decision, and you will be told the outcome in writing.';
+/** The window the letter gives: its end, and the allowance in words ("30 working days"). */
+export interface LetterWindow {
+  dueAt: string;
+  spec: string;
+}
 
-/** How to ask, and by when, once a decision not to support the bid opened the window (its end is on the decision's event). */
-function reconsiderationWords(reference: string, window: { dueAt: string; spec: string }): string {
-  const days = /^(\d+)wd$/.exec(window.spec);
-  const within = days ? `${days[1]} working days` : window.spec;
+const allowanceInWords = (spec: string): string => {
+  const days = /^(\d+)wd$/.exec(spec);
+  return days ? `${days[1]} working days` : spec;
+};
+
+/**
+ * How to ask for reconsideration, within the configured window and by its last date: one
+ * paragraph for every letter. A decision not to support the bid at an Assembly meeting is asked
+ * about in the service, which holds its window open; any other decision in writing, to the
+ * Assembly's secretariat, within the same window.
+ */
+export function reconsiderationParagraph(reference: string, window: LetterWindow, inService: boolean): string {
+  const within = `Ask within ${allowanceInWords(window.spec)} of the date of this letter, by ${longDate(window.dueAt)}`;
+  if (inService) {
+    return (
+      'If you have new information the Assembly did not have, or believe the decision rests on a factual error or that the process in the ' +
+      `prioritisation policy was not followed, you may ask for the decision to be reconsidered. ${within}: on the bid's page (Ask for reconsideration), ` +
+      `or through the API (POST /bids/${reference}/reconsideration), giving your grounds and the new information. The evaluation hub lead reviews the ` +
+      'request; if it has merit, the bid goes back before the CCP Assembly at a later meeting with its history, and you will be told the outcome in ' +
+      'writing. A request after that date is refused.'
+    );
+  }
   return (
-    'If you have new information the Assembly did not have, or believe the decision rests on a factual error or that the process in the ' +
-    `prioritisation policy was not followed, you may ask for the decision to be reconsidered. Ask within ${within} of the date of this letter, ` +
-    `by ${longDate(window.dueAt)}: on the bid's page (Ask for reconsideration), or through the API (POST /bids/${reference}/reconsideration), ` +
-    'giving your grounds and the new information. The evaluation hub lead reviews the request; if it has merit, the bid goes back before the ' +
-    'CCP Assembly at a later meeting with its history, and you will be told the outcome in writing. A request after that date is refused.'
+    'If you believe this decision rests on a factual error, that information you gave was not considered, or that the process in the ' +
+    `prioritisation policy was not followed, you may ask for it to be reconsidered. ${within}: write to the CCP Assembly secretariat, quoting ` +
+    `the bid reference ${reference} and saying which of these grounds applies and why. A request after that date is not considered.`
   );
 }
 
 const RECONSIDERED =
   'The Assembly made this decision on reconsideration of its earlier decision, with the new information you gave. A decision is reconsidered once: this one is final.';
 
-const NOT_FOR_RECONSIDERATION = 'Reconsideration is for a decision not to support a bid; this decision is not one to reconsider.';
+/** Where the letter's window comes from: the bid's own DEADLINE_RECONSIDERATION, else the configuration's. */
+export interface LetterCalendar {
+  reconsideration: DurationSpec;
+  extraHolidays?: readonly string[];
+}
+const DEFAULT_CALENDAR: LetterCalendar = { reconsideration: { kind: 'workingDays', days: 30, text: '30wd' } };
+
+const SUPPORTING = ['supported', 'supported_with_conditions'];
+
+/** A condition as the letter lists it: its words, its due day, and whether it is met, as the trail stood at the letter's event. */
+export function conditionsAsOf(events: readonly StoredEvent[], upTo: StoredEvent): string[] {
+  const before = events.filter((e) => e.seq <= upTo.seq);
+  const decision = [...before]
+    .reverse()
+    .find((e) => (e.action === 'assembly.decision_applied' || e.action === 'safety.chairs_action') && SUPPORTING.includes(String((e.payload as Record<string, unknown>).outcome)));
+  const source = upTo.action === 'assembly.decision_applied' ? upTo : decision;
+  if (!source) return [];
+  const p = source.payload as { conditions?: string[]; conditionsDueBy?: (string | null)[] };
+  const met = new Map(
+    before
+      .filter((e) => e.seq > source.seq && e.action === 'condition.met')
+      .map((e) => [String((e.payload as Record<string, unknown>).conditionId), e.occurredAt]),
+  );
+  return (p.conditions ?? []).map((text, i) => {
+    const day = p.conditionsDueBy?.[i];
+    const metAt = met.get(`c${i + 1}`);
+    const due = day ? `to be met by ${dayInWords(day)}` : '';
+    const state = metAt ? `recorded as met on ${longDate(metAt)}` : day && upTo.seq !== source.seq ? 'not yet recorded as met' : '';
+    const note = [due, state].filter(Boolean).join('; ');
+    return note ? `${text} (${note})` : text;
+  });
+}
 
 /** The letter for the latest decision of this kind on the bid's trail (or the one named). */
-export async function letterContent(db: Db, reference: string, kind: LetterKind, eventId?: string): Promise<LetterContent> {
+export async function letterContent(db: Db, reference: string, kind: LetterKind, eventId?: string, calendar: LetterCalendar = DEFAULT_CALENDAR): Promise<LetterContent> {
   const events = await readStream(db, reference);
   const action = Object.values(LETTER_NOTICES).find((l) => l.kind === kind)!.action;
   const event: StoredEvent | undefined = eventId ? events.find((e) => e.eventId === eventId) : events.filter((e) => e.action === action).at(-1);
@@ -100,21 +149,23 @@ export async function letterContent(db: Db, reference: string, kind: LetterKind,
     : await db.select({ result: scores.result }).from(scores).where(eq(scores.reference, reference)).orderBy(desc(scores.scoredAt)).limit(1);
   const p = event.payload as Record<string, unknown>;
 
+  // The window: the one the decision opened (on its event), else the bid's configured allowance from the letter's date.
+  const policy = (bid.model as { policy?: { deadlines?: { reconsideration?: DurationSpec } } } | null)?.policy;
+  const spec = policy?.deadlines?.reconsideration ?? calendar.reconsideration;
+  const opened = kind === 'assembly' ? (p.reconsideration as LetterWindow | undefined) : undefined;
+  const window: LetterWindow = opened ?? { dueAt: computeDeadline(new Date(event.occurredAt), spec, 0.8, calendar.extraHolidays).dueAt, spec: spec.text };
+  const reconsideration = kind === 'assembly' && p.onReconsideration ? RECONSIDERED : reconsiderationParagraph(reference, window, !!opened);
+
   let heading: string;
   let decision: string;
-  let conditions: string[] = [];
+  const conditions = conditionsAsOf(events, event);
   let reasons: string;
-  let reconsideration = RECONSIDERATION;
   if (kind === 'assembly') {
-    const window = p.reconsideration as { dueAt: string; spec: string } | undefined;
-    if (window) reconsideration = reconsiderationWords(reference, window);
-    else if (p.onReconsideration) reconsideration = p.outcome === 'not_supported' ? RECONSIDERED : NOT_FOR_RECONSIDERATION;
     heading = 'Decision of the CCP Assembly';
     const outcome = String(p.outcome);
     decision = `At its meeting ${String(p.meetingId)}, the Clinical and Care Professional Assembly ${OUTCOME_WORDS[outcome] ?? outcome}.`;
     if (p.routedTo === 'AWAITING_BOARD') decision += ' Because of its size, the bid now goes to the ICB Board for approval.';
     if (p.routedTo === 'ALLOCATION') decision += ' The bid now takes its place in the allocation of the funding round.';
-    conditions = (p.conditions as string[] | undefined) ?? [];
     reasons = (typeof p.reason === 'string' ? p.reason : '') || 'The Assembly gave no further reasons.';
   } else if (kind === 'board') {
     heading = 'Decision of the ICB Board';

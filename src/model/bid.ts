@@ -22,6 +22,8 @@ import {
   type BidState,
   type BidStatus,
   type ChairsAction,
+  type ConditionsInForce,
+  type ConditionStatus,
   type Deadline,
   type EvaluatorReview,
   type Interest,
@@ -84,6 +86,8 @@ export interface BidModel {
   withdrawn?: { by: PersonRef; reason: string; at: string };
   /** Open once the Assembly decides not to support the bid (under the reconsideration patch). */
   reconsideration?: ReconsiderationStatus;
+  /** The conditions of the decision in force, tracked to their due days until the hub records them met. */
+  conditions?: ConditionsInForce;
   policy: PolicySnapshot;
 }
 
@@ -139,6 +143,8 @@ export function ruleSetTag(m: BidModel): string | null {
 export const STAFF_ROLES: Role[] = ['evaluator', 'hub_lead', 'assembly_member', 'assembly_chair', 'finance', 'admin'];
 const ALL_ROLES: Role[] = ['applicant', 'evaluator', 'hub_lead', 'assembly_member', 'assembly_chair', 'finance', 'admin'];
 const ALL_STATES: BidState[] = [...OPEN_BID_STATES, ...TERMINAL_BID_STATES];
+/** The states in which the conditions of a decision to support the bid apply: supported, or funded. */
+export const CONDITION_STATES: BidState[] = ['AWAITING_BOARD', 'ALLOCATION', 'WAITLISTED', 'FUNDED'];
 
 export interface BidActionArgs {
   resubmit: { bid: BidSubmission; contentHash: string };
@@ -158,6 +164,7 @@ export interface BidActionArgs {
   submissionReceipt: { contentHash: string };
   requestReconsideration: { reason: string; newInformation: string };
   reviewReconsideration: { outcome: ReconsiderationOutcome; reason: string };
+  recordConditionMet: { conditionId: string; evidence: string };
 }
 export type BidTableAction = keyof BidActionArgs;
 
@@ -347,6 +354,7 @@ const rules: { [A in BidTableAction]: Rule<A> } = {
             ? invalid('The outcome is supported, supported_with_conditions or not_supported')
             : null,
         () => (args?.outcome === 'supported_with_conditions' && !args.conditions?.length ? invalid('Name the conditions') : null),
+        () => (args?.conditionsDueBy && args.conditionsDueBy.length !== args.conditions.length ? invalid('Give a due day (or none) for each condition, in their order') : null),
         () => (args && blank(args.reason) ? invalid("Chair's action needs a reason on the record") : null),
       ),
   },
@@ -413,6 +421,24 @@ const rules: { [A in BidTableAction]: Rule<A> } = {
         () => (args && !(RECONSIDERATION_OUTCOMES as readonly string[]).includes(args.outcome) ? invalid(`The outcome is ${RECONSIDERATION_OUTCOMES.join(' or ')}`) : null),
         () => (args && blank(args.reason) ? invalid('A review of a reconsideration request needs a reason on the record') : null),
       ),
+  },
+  recordConditionMet: {
+    does: 'record a condition of the decision as met',
+    roles: ['hub_lead'],
+    conflict: { as: 'record the conditions of this bid as met', of: conflictOf },
+    states: CONDITION_STATES,
+    inState: 'have a condition recorded as met',
+    guard: (m, _who, args) => {
+      const items = m.conditions?.items ?? [];
+      const item = args ? items.find((c) => c.id === args.conditionId) : undefined;
+      return first(
+        () => (items.length ? null : wrongState('The decision in force on this bid set no conditions')),
+        () => (items.every((c) => c.met) ? wrongState('Every condition of the decision is recorded as met') : null),
+        () => (args && !item ? invalid(`The bid has no condition ${args.conditionId}: its conditions are ${items.map((c) => c.id).join(', ')}`) : null),
+        () => (item?.met ? wrongState(`Condition ${item.id} was recorded as met on ${item.met.at}`) : null),
+        () => (args && blank(args.evidence) ? invalid('Say what shows the condition is met (evidence)') : null),
+      );
+    },
   },
   submissionReceipt: {
     does: 'answer a submission',
@@ -790,12 +816,20 @@ export function chairsWindowOpened(m: BidModel, deadline: Deadline): Step<BidMod
   );
 }
 
-export function chairsActionTaken(m: BidModel, actor: Actor, { outcome, conditions, reason }: BidActionArgs['chairsAction'], now: string): Step<BidModel> {
+export function chairsActionTaken(
+  m: BidModel,
+  actor: Actor,
+  { outcome, conditions, conditionsDueBy, reason }: BidActionArgs['chairsAction'],
+  now: string,
+  schedule: ConditionSchedule | null = null,
+): Step<BidModel> {
   const to: BidState = outcome === 'not_supported' ? 'CLOSED_NOT_SUPPORTED' : m.score?.delegation === 'board' ? 'AWAITING_BOARD' : 'ALLOCATION';
-  const next: BidModel = { ...m, state: to, assembly: { ...m.assembly, chairsAction: { by: person(actor), outcome, conditions, reason, at: now }, ratification: 'pending' } };
+  const taken: ChairsAction = { by: person(actor), outcome, conditions, ...(conditionsDueBy && { conditionsDueBy }), reason, at: now };
+  let next: BidModel = { ...m, state: to, assembly: { ...m.assembly, chairsAction: taken, ratification: 'pending' } };
+  if (to !== 'CLOSED_NOT_SUPPORTED') next = withConditions(next, trackedConditions("The chair's action", now, conditions, conditionsDueBy, schedule));
   return step(
     next,
-    [ev(m, person(actor), 'assembly_chair', 'safety.chairs_action', { outcome, conditions, reason, routedTo: to }, to)],
+    [ev(m, person(actor), 'assembly_chair', 'safety.chairs_action', { outcome, conditions, ...(conditionsDueBy && { conditionsDueBy }), reason, routedTo: to }, to)],
     [notice('bid.chairs_action', { roles: ['assembly_member', 'assembly_chair'] }, `Chair's action on ${m.reference}`, `${actor.name} decided ${outcome}; the next meeting ratifies it.`)],
   );
 }
@@ -851,7 +885,7 @@ export const opensReconsideration = (m: BidModel, decision: AssemblyDecision): b
  * The Assembly's decision reaches the bid: it routes on, is deferred, or closes; or ratifies
  * chair's action. A decision not to support it opens `reconsiderationWindow` when given.
  */
-export function assemblyDecided(m: BidModel, decision: AssemblyDecision, reconsiderationWindow?: Deadline | null): Step<BidModel> {
+export function assemblyDecided(m: BidModel, decision: AssemblyDecision, reconsiderationWindow?: Deadline | null, schedule: ConditionSchedule | null = null): Step<BidModel> {
   if (m.assembly.meetingId !== decision.meetingId) {
     return step(m, [ev(m, SYSTEM, 'system', 'assembly.decision_not_applied', { decision, reason: `the bid is not on the agenda of ${decision.meetingId}` })]);
   }
@@ -877,7 +911,7 @@ export function assemblyDecided(m: BidModel, decision: AssemblyDecision, reconsi
     to = 'AWAITING_ASSEMBLY';
   } else to = 'CLOSED_NOT_SUPPORTED';
   const window = to === 'CLOSED_NOT_SUPPORTED' && reconsiderationWindow && !m.reconsideration ? reconsiderationWindow : null;
-  const next: BidModel = {
+  let next: BidModel = {
     ...m,
     state: to,
     assembly,
@@ -885,10 +919,15 @@ export function assemblyDecided(m: BidModel, decision: AssemblyDecision, reconsi
       reconsideration: { window, decision: { meetingId: decision.meetingId, meetingTitle: decision.meetingTitle, decidedAt: decision.decidedAt, reason: decision.reason } },
     }),
   };
+  // A decision to support the bid sets the conditions in force (none: it clears earlier ones).
+  if (to === 'ALLOCATION' || to === 'AWAITING_BOARD') {
+    next = withConditions(next, trackedConditions(decision.meetingTitle, decision.decidedAt, decision.conditions, decision.conditionsDueBy, schedule));
+  }
   const event = ev(m, SYSTEM, 'system', 'assembly.decision_applied', {
     meetingId: decision.meetingId,
     outcome: decision.outcome,
     conditions: decision.conditions,
+    ...(decision.conditionsDueBy && { conditionsDueBy: decision.conditionsDueBy }),
     reason: decision.reason,
     deferrals: assembly.deferrals,
     routedTo: to,
@@ -899,6 +938,101 @@ export function assemblyDecided(m: BidModel, decision: AssemblyDecision, reconsi
   return step(next, [event], [
     notice('bid.assembly_decision', toApplicants(m), `CCP Assembly decision on ${m.reference}: ${decision.outcome}`, decision.reason || decision.conditions.join('; ')),
   ]);
+}
+
+// --- Conditions of the decision
+
+/** When each dated condition falls due and is reminded of (the conditionSchedule activity), in the decision's order; null for an undated one. */
+export type ConditionSchedule = ({ dueAt: string; remindAt?: string } | null)[];
+
+/** Whether any condition has a due day: then the workflow asks when each falls due (under its patch). */
+export const anyDueBy = (dueBy: (string | null)[] | undefined): dueBy is (string | null)[] => !!dueBy?.some(Boolean);
+
+/** The conditions a decision sets, numbered c1, c2, ... in its order; a dated one is timed once it has its schedule. */
+export function trackedConditions(setBy: string, at: string, texts: string[], dueBy: (string | null)[] | undefined, schedule: ConditionSchedule | null): ConditionsInForce | undefined {
+  if (!texts.length) return undefined;
+  const items = texts.map((text, i): ConditionStatus => {
+    const day = dueBy?.[i] ?? null;
+    const when = day ? schedule?.[i] : null;
+    return { id: `c${i + 1}`, text, ...(day && { dueBy: day }), ...(when && { dueAt: when.dueAt, ...(when.remindAt && { remindAt: when.remindAt }) }) };
+  });
+  return { setBy, at, items };
+}
+
+const withConditions = (m: BidModel, conditions: ConditionsInForce | undefined): BidModel => {
+  const { conditions: _earlier, ...rest } = m;
+  return conditions ? { ...rest, conditions } : rest;
+};
+
+/** Conditions whose notices may still go, or that the hub may record as met: the bid supported or funded. */
+const conditionsLive = (m: BidModel): boolean => !!m.conditions && CONDITION_STATES.includes(m.state);
+
+/** A funded bid's workflow stays open while a dated condition is not yet recorded as met. */
+export const conditionsOpen = (m: BidModel): boolean => conditionsLive(m) && m.conditions!.items.some((c) => c.dueAt && !c.met);
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** 2027-03-31 as 31 March 2027 (no Intl: the same words on every worker). */
+export const dayInWords = (day: string): string => `${Number(day.slice(8, 10))} ${MONTHS[Number(day.slice(5, 7)) - 1]} ${day.slice(0, 4)}`;
+
+type ConditionTimer = `conditionReminder:${string}` | `conditionDue:${string}`;
+
+function nextConditionTimer(m: BidModel): { timer: ConditionTimer; at: string } | null {
+  if (!conditionsLive(m)) return null;
+  let soonest: { timer: ConditionTimer; at: string } | null = null;
+  for (const c of m.conditions!.items) {
+    if (c.met || !c.dueAt) continue;
+    const t: { timer: ConditionTimer; at: string } | null =
+      c.remindAt && !c.reminded ? { timer: `conditionReminder:${c.id}`, at: c.remindAt } : !c.dueNotified ? { timer: `conditionDue:${c.id}`, at: c.dueAt } : null;
+    if (t && (!soonest || Date.parse(t.at) < Date.parse(soonest.at))) soonest = t;
+  }
+  return soonest;
+}
+
+const withCondition = (m: BidModel, id: string, change: (c: ConditionStatus) => ConditionStatus): BidModel => ({
+  ...m,
+  conditions: { ...m.conditions!, items: m.conditions!.items.map((c) => (c.id === id ? change(c) : c)) },
+});
+
+/** A condition's reminder, or its day: the programme team and the hub are told, on the trail. */
+function conditionTimerFired(m: BidModel, timer: ConditionTimer): Step<BidModel> {
+  const [which, id] = timer.split(':') as ['conditionReminder' | 'conditionDue', string];
+  const c = m.conditions!.items.find((x) => x.id === id)!;
+  const due = dayInWords(c.dueBy!);
+  const payload = { conditionId: c.id, text: c.text, dueBy: c.dueBy, dueAt: c.dueAt };
+  const what = `Condition ${c.id} of the decision to support ${m.reference} (${m.bid.title}): ${c.text}`;
+  const toTeam = 'Send the evaluation hub what shows it is met; the hub lead records it on the bid\'s page.';
+  const toHub = 'Once the programme team shows it is met, record it as met on the bid\'s page.';
+  if (which === 'conditionReminder') {
+    const subject = `Condition due by ${due}: ${m.reference}`;
+    return step(
+      withCondition(m, c.id, (x) => ({ ...x, reminded: true })),
+      [ev(m, SYSTEM, 'system', 'condition.reminder_sent', payload)],
+      [
+        notice('bid.condition_due', toApplicants(m), subject, `${what}\nIt is due by ${due}. ${toTeam}`),
+        notice('bid.condition_due', { roles: ['hub_lead'] }, subject, `${what}\nIt is due by ${due}. ${toHub}`),
+      ],
+    );
+  }
+  const subject = `Condition due today, ${due}: ${m.reference}`;
+  return step(
+    withCondition(m, c.id, (x) => ({ ...x, dueNotified: true })),
+    [ev(m, SYSTEM, 'system', 'condition.fell_due', payload)],
+    [
+      notice('bid.condition_due', toApplicants(m), subject, `${what}\nIt is due today, ${due}, and is not yet recorded as met. ${toTeam}`),
+      notice('bid.condition_due', { roles: ['hub_lead'] }, subject, `${what}\nIt is due today, ${due}, and is not yet recorded as met. ${toHub}`),
+    ],
+  );
+}
+
+/** The hub lead records a condition met, with its evidence: its notices stop. */
+export function conditionMet(m: BidModel, actor: Actor, { conditionId, evidence }: BidActionArgs['recordConditionMet'], now: string): Step<BidModel> {
+  const c = m.conditions!.items.find((x) => x.id === conditionId)!;
+  const next = withCondition(m, c.id, (x) => ({ ...x, met: { by: person(actor), evidence, at: now } }));
+  return step(
+    next,
+    [ev(m, person(actor), 'hub_lead', 'condition.met', { conditionId: c.id, text: c.text, ...(c.dueBy && { dueBy: c.dueBy }), evidence })],
+    [notice('bid.condition_met', toApplicants(m), `Condition met: ${m.reference}`, `${actor.name} recorded condition ${c.id} as met: ${c.text}\nEvidence: ${evidence}`)],
+  );
 }
 
 // --- Reconsideration
@@ -986,7 +1120,17 @@ export function bidWork(m: BidModel): BidWork | null {
   return null;
 }
 
-export type BidTimer = 'reconsiderationLapse' | 'lapseReminder' | 'lapse' | 'revisionReminder' | 'revisionOverdue' | 'reviewReminder' | 'reviewEscalation' | 'chairsReminder' | 'chairsExpired';
+export type BidTimer =
+  | 'reconsiderationLapse'
+  | 'lapseReminder'
+  | 'lapse'
+  | 'revisionReminder'
+  | 'revisionOverdue'
+  | 'reviewReminder'
+  | 'reviewEscalation'
+  | 'chairsReminder'
+  | 'chairsExpired'
+  | ConditionTimer;
 
 /** The earliest deadline still to act on, in the bid's state. */
 export function nextBidTimer(m: BidModel): { timer: BidTimer; at: string } | null {
@@ -1006,7 +1150,7 @@ export function nextBidTimer(m: BidModel): { timer: BidTimer; at: string } | nul
   if (m.state === 'AWAITING_ASSEMBLY' && c && !c.breached && !m.assembly.chairsAction && !m.assembly.meetingId) {
     return c.reminded ? { timer: 'chairsExpired', at: c.dueAt } : { timer: 'chairsReminder', at: c.remindAt };
   }
-  return null;
+  return nextConditionTimer(m);
 }
 
 const pendingEvaluators = (m: BidModel) => (m.review?.reviews ?? []).filter((r) => !r.completed).map((r) => r.evaluator.id);
@@ -1080,6 +1224,8 @@ export function bidTimerFired(m: BidModel, timer: BidTimer): Step<BidModel> {
         [ev(m, SYSTEM, 'system', 'safety.chairs_action_window_expired', { dueAt: d.dueAt, next: 'the next Assembly meeting decides' })],
       );
     }
+    default:
+      return conditionTimerFired(m, timer);
   }
 }
 
@@ -1090,7 +1236,7 @@ export const reconsiderationOpen = (m: BidModel): boolean => {
 };
 
 /** The workflow ends once the bid is closed, no chair's action waits for ratification and no reconsideration can come. */
-export const bidFinished = (m: BidModel): boolean => isTerminal(m) && m.assembly.ratification !== 'pending' && !reconsiderationOpen(m);
+export const bidFinished = (m: BidModel): boolean => isTerminal(m) && m.assembly.ratification !== 'pending' && !reconsiderationOpen(m) && !conditionsOpen(m);
 
 // ---------------------------------------------------------------------------------------------
 // Views: what people see of the model.
@@ -1128,7 +1274,12 @@ export function waitingFor(m: BidModel): string {
           ? 'the evaluation hub lead to review the request for reconsideration'
           : `nothing unless the programme team asks for reconsideration by ${m.reconsideration!.window.dueAt}`;
       }
-      return m.assembly.ratification === 'pending' ? "ratification of the chair's action at the next meeting" : 'nothing: the bid is closed';
+      if (m.assembly.ratification === 'pending') return "ratification of the chair's action at the next meeting";
+      if (conditionsOpen(m)) {
+        const open = m.conditions!.items.filter((c) => c.dueAt && !c.met);
+        return `the evaluation hub to record its conditions as met (${open.map((c) => `${c.id} due ${c.dueBy}`).join(', ')})`;
+      }
+      return 'nothing: the bid is closed';
   }
 }
 
@@ -1153,6 +1304,7 @@ export function bidStatusView(m: BidModel): BidStatus {
     interests: m.interests,
     withdrawn: m.withdrawn,
     ...(m.reconsideration && { reconsideration: m.reconsideration }),
+    ...(m.conditions && { conditions: m.conditions }),
     nextActions: bidRoleActions(m),
     policy: { id: m.policy.id, version: m.policy.version },
     ruleSetVersion: m.score ? `${m.score.ruleSet.id}@${m.score.ruleSet.version}` : undefined,

@@ -128,7 +128,7 @@ export interface MeetingActionArgs {
   recordAttendance: { present: string[] };
   declareMeetingInterest: { itemId: string; nature?: string };
   castVote: { itemId: string; vote?: Vote };
-  recordDecision: { itemId: string; outcome?: AssemblyOutcome | RatificationOutcome; conditions?: string[]; reason?: string };
+  recordDecision: { itemId: string; outcome?: AssemblyOutcome | RatificationOutcome; conditions?: string[]; conditionsDueBy?: (string | null)[]; reason?: string };
   closeMeeting: Record<string, never>;
   cancelMeeting: { reason: string };
 }
@@ -235,7 +235,7 @@ const rules: { [A in MeetingAction]: Rule<A> } = {
   },
 };
 
-function decisionProblem(m: MeetingModel, item: AgendaItem, { outcome, conditions, reason }: MeetingActionArgs['recordDecision']): Refusal | null {
+function decisionProblem(m: MeetingModel, item: AgendaItem, { outcome, conditions, conditionsDueBy, reason }: MeetingActionArgs['recordDecision']): Refusal | null {
   const allowed = item.purpose === 'ratification' ? ['ratified', 'not_ratified', 'deferred'] : ['supported', 'supported_with_conditions', 'deferred', 'not_supported'];
   if (!allowed.includes(outcome!)) return invalid(`The decision on this item is one of ${allowed.join(', ')}`);
   if (outcome === 'deferred') {
@@ -247,6 +247,7 @@ function decisionProblem(m: MeetingModel, item: AgendaItem, { outcome, condition
   const q = quorum(m, item);
   if (!q.quorate) return invalid(`The item is not quorate (${q.shortfalls.join('; ')}); it can only be deferred`);
   if (outcome === 'supported_with_conditions' && !(conditions ?? []).some((c) => c.trim())) return invalid('Name the conditions');
+  if (conditionsDueBy && conditionsDueBy.length !== (conditions ?? []).length) return invalid('Give a due day (or none) for each condition, in their order');
   if ((outcome === 'not_supported' || outcome === 'not_ratified') && blank(reason)) return invalid('Give the reason for the record');
   return null;
 }
@@ -354,7 +355,19 @@ export function voteCast(m: MeetingModel, actor: Actor, { itemId, vote }: Meetin
   return step(next, [ev(person(actor), voterRole(actor), 'assembly.vote_cast', { itemId, vote }, item.reference)]);
 }
 
-function decide(m: MeetingModel, item: AgendaItem, by: PersonRef, role: string, outcome: AssemblyDecision['outcome'], conditions: string[], reason: string, now: string) {
+function decide(
+  m: MeetingModel,
+  item: AgendaItem,
+  by: PersonRef,
+  role: string,
+  outcome: AssemblyDecision['outcome'],
+  conditions: string[],
+  reason: string,
+  now: string,
+  conditionsDueBy?: (string | null)[],
+) {
+  // Due days only travel with a decision that has dated conditions, so older decisions are as they were.
+  const dated = conditionsDueBy?.some(Boolean) ? { conditionsDueBy } : {};
   const decision: AssemblyDecision = {
     meetingId: m.meetingId,
     meetingTitle: m.title,
@@ -362,6 +375,7 @@ function decide(m: MeetingModel, item: AgendaItem, by: PersonRef, role: string, 
     purpose: item.purpose,
     outcome,
     conditions,
+    ...dated,
     reason,
     decidedBy: by,
     decidedAt: now,
@@ -373,6 +387,7 @@ function decide(m: MeetingModel, item: AgendaItem, by: PersonRef, role: string, 
     purpose: item.purpose,
     outcome,
     conditions,
+    ...dated,
     reason,
     votes: decision.votes,
     quorum: decision.quorum,
@@ -388,7 +403,7 @@ function decide(m: MeetingModel, item: AgendaItem, by: PersonRef, role: string, 
 
 export function decisionRecorded(m: MeetingModel, actor: Actor, args: MeetingActionArgs['recordDecision'], now: string): Step<MeetingModel> {
   const item = m.items[args.itemId]!;
-  const { decision, event, effect } = decide(m, item, person(actor), 'assembly_chair', args.outcome!, args.conditions ?? [], args.reason ?? '', now);
+  const { decision, event, effect } = decide(m, item, person(actor), 'assembly_chair', args.outcome!, args.conditions ?? [], args.reason ?? '', now, args.conditionsDueBy);
   return step(withItem(m, item.itemId, (i) => ({ ...i, decision })), [event], [], [effect]);
 }
 

@@ -56,7 +56,8 @@ const KINDS: Record<string, KindTemplate> = {
   'bid.chairs_action': { category: 'decision', intro: "The Assembly chair has taken chair's action on a bid; the next meeting ratifies it.", action: 'See the bid', page: bidPage },
   'bid.not_supported': { category: 'decision', intro: 'The evaluation hub did not support your bid.', action: 'See the reasons', page: bidPage },
   'bid.allocation': { category: 'allocation', intro: "Finance has confirmed the funding round's allocation, and your bid has its place. The decision letter is attached.", action: 'See the allocation and the letter', page: bidPage },
-  'bid.condition_due': { category: 'condition', intro: 'A condition attached to funding for your bid falls due.', action: 'Report on the condition', page: bidPage },
+  'bid.condition_due': { category: 'condition', intro: 'A condition of the decision to support a bid falls due.', action: 'See the condition and record or report on it', page: bidPage },
+  'bid.condition_met': { category: 'condition', intro: 'The evaluation hub recorded a condition of the decision on your bid as met.', action: 'See the conditions', page: bidPage },
   'bid.returned': { category: 'update', intro: 'Your bid was returned because information is missing.', action: 'Add what is missing and resubmit', page: bidPage },
   'bid.revisions_requested': { category: 'update', intro: 'The evaluation hub asks for revisions to your bid.', action: 'Answer the revision request', page: bidPage },
 };

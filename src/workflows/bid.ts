@@ -34,6 +34,7 @@ import {
   moderateUpdate,
   placeOnAgendaUpdate,
   recordBoardDecisionUpdate,
+  recordConditionMetUpdate,
   recordRatingUpdate,
   recordReviewStepUpdate,
   removedFromAgendaSignal,
@@ -65,6 +66,13 @@ const FOUR_EYES_PATCH = 'four-eyes-moderation';
  * timer) for the programme team to ask for reconsideration, and the workflow stays open for it.
  */
 const RECONSIDERATION_PATCH = 'reconsideration';
+
+/**
+ * The patch behind which a decision's dated conditions are timed: the workflow asks when each
+ * falls due and is reminded of, tells the programme team and the hub then, and a funded bid's
+ * workflow stays open until each is recorded as met.
+ */
+const CONDITION_DUE_PATCH = 'condition-due';
 
 export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> {
   const { workflowId } = workflowInfo();
@@ -118,7 +126,7 @@ export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> 
     refuseIf(fourEyesBehindPatch(model.checkBidAction(m.model, action, actor, args)));
   const validate = <A extends BidTableAction>(action: A, actor: Actor | null, args: BidActionArgs[A]) =>
     refuseIf(m.admits((bid) => model.checkBidAction(bid, action, actor, args)));
-  const deadline = (spec: Exclude<keyof typeof policy.deadlines, 'reconsideration'>) => acts.computeDeadline({ start: now(), spec: policy.deadlines[spec], reminderFraction: policy.reminderFraction });
+  const deadline = (spec: Exclude<keyof typeof policy.deadlines, 'reconsideration' | 'conditionReminder'>) => acts.computeDeadline({ start: now(), spec: policy.deadlines[spec], reminderFraction: policy.reminderFraction });
 
   /** A person's action: checked by the table when it arrives and again when its turn comes. */
   function human<A extends BidTableAction, Args extends { actor: Actor }>(
@@ -205,7 +213,14 @@ export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> 
   );
   human(moderateUpdate, 'moderate', async (bid, actor, args, at) => model.moderated(bid, actor, args, at, args.decision === 'revisions' ? await deadline('revision') : null));
   human(declareInterestUpdate, 'declareInterest', model.interestDeclared);
-  human(chairsActionUpdate, 'chairsAction', model.chairsActionTaken);
+  /** When a decision's dated conditions fall due: asked only of a decision that has one, so earlier histories replay as they ran. */
+  const conditionSchedule = async (dueBy: (string | null)[] | undefined, decidedAt: string): Promise<model.ConditionSchedule | null> =>
+    model.anyDueBy(dueBy) && patched(CONDITION_DUE_PATCH) ? acts.conditionSchedule({ dueBy, spec: policy.deadlines.conditionReminder, decidedAt }) : null;
+
+  human(chairsActionUpdate, 'chairsAction', async (bid, actor, args, at) =>
+    model.chairsActionTaken(bid, actor, args, at, args.outcome === 'not_supported' ? null : await conditionSchedule(args.conditionsDueBy, at)),
+  );
+  human(recordConditionMetUpdate, 'recordConditionMet', model.conditionMet);
   human(recordBoardDecisionUpdate, 'recordBoardDecision', (bid, actor, args, at) => {
     const s = model.boardDecided(bid, actor, args, at);
     if (!patched(BOARD_NOTICE_PATCH)) return s;
@@ -268,7 +283,9 @@ export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> 
           spec && model.opensReconsideration(m.model, decision) && patched(RECONSIDERATION_PATCH)
             ? await acts.computeDeadline({ start: decision.decidedAt, spec, reminderFraction: policy.reminderFraction })
             : null;
-        await record(model.assemblyDecided(m.model, decision, window));
+        const supports = decision.outcome === 'supported' || decision.outcome === 'supported_with_conditions';
+        const schedule = supports ? await conditionSchedule(decision.conditionsDueBy, decision.decidedAt) : null;
+        await record(model.assemblyDecided(m.model, decision, window, schedule));
       } catch (error) {
         log.error('Could not record the Assembly decision', { error: String(error) });
       }

@@ -1,6 +1,6 @@
 // Bids: submit, list and read them; the programme team's, the chair's and the admin's actions
 // on one. Every action goes to the bid's workflow, whose validator decides; refusals map to HTTP.
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import { bidSubmissionSchema } from '../../domain/bid.js';
 import {
   allowedBidActions,
@@ -15,11 +15,13 @@ import {
   chairsActionUpdate,
   declareInterestUpdate,
   recordBoardDecisionUpdate,
+  recordConditionMetUpdate,
   requestReconsiderationUpdate,
   rescoreUpdate,
   resubmitUpdate,
   reviewReconsiderationUpdate,
   withdrawUpdate,
+  type Actor,
   type BidStatus,
 } from '../../shared.js';
 import { errorResponses } from '../openapi.js';
@@ -31,14 +33,21 @@ import {
   bidListSchema,
   boardDecisionBody,
   chairsActionBody,
+  conditionMetBody,
   interestBody,
   reconsiderationBody,
   reconsiderationReviewBody,
   receiptSchema,
   referenceParam,
   rescoreBody,
+  splitConditions,
   withdrawBody,
 } from '../schemas.js';
+
+/** What the chair's action route sends the workflow: the conditions' words, and their due days when one has one. */
+function chairsActionArgs(actor: Actor, { conditions, ...rest }: z.infer<typeof chairsActionBody>) {
+  return { actor, ...rest, ...splitConditions(conditions) };
+}
 
 
 export function bidsRouter() {
@@ -128,7 +137,19 @@ export function bidsRouter() {
         tag: 'Assembly',
       }),
       async (c) =>
-        c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, chairsActionUpdate, { actor: c.get('user'), ...c.req.valid('json') }), 200),
+        c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, chairsActionUpdate, chairsActionArgs(c.get('user'), c.req.valid('json'))), 200),
+  );
+  router.openapi(
+      bidActionRoute('conditions/met', {
+        summary: 'Record a condition of the decision as met',
+        description:
+          "The evaluation hub lead (without a conflict of interest) records that a condition of the decision in force (`c1`, `c2`, ... in `status.conditions`) is met, " +
+          'with the evidence the programme team gave: `condition.met` on the trail, and its notices stop. While the bid is supported or funded.',
+        body: conditionMetBody,
+        tag: 'Evaluation hub',
+      }),
+      async (c) =>
+        c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, recordConditionMetUpdate, { actor: c.get('user'), ...c.req.valid('json') }), 200),
   );
   router.openapi(
       bidActionRoute('board-decision', { summary: "Record the ICB Board's decision", description: 'For bids of £1,000,000 or more, which the Assembly supported.', body: boardDecisionBody, tag: 'Admin' }),

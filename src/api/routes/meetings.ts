@@ -19,6 +19,7 @@ import {
   attendanceBody,
   cancelBody,
   decisionBody,
+  splitConditions,
   interestBody,
   meetingCreateBody,
   meetingDetailSchema,
@@ -141,12 +142,14 @@ export function meetingsRouter() {
     itemAction(
       'decision',
       "Record the chair's decision on an item",
-      'Supported (with conditions), deferred or not supported; for a ratification, ratified or not. Anything but a deferral needs quorum.',
+      'Supported (with conditions), deferred or not supported; for a ratification, ratified or not. Anything but a deferral needs quorum. ' +
+        'A condition is its words, or `{ "text", "dueBy": "YYYY-MM-DD" }`: then the programme team and the hub are reminded DEADLINE_CONDITION_REMINDER before the day and told on it, until the hub lead records it met.',
       decisionBody,
     ),
     async (c) => {
       const { meetingId, itemId } = c.req.valid('param');
-      return c.json(statusOf(await runMeetingAction(c.get('deps'), meetingId, recordDecisionUpdate, { actor: c.get('user'), itemId, ...c.req.valid('json') })), 200);
+      const { conditions, ...decision } = c.req.valid('json');
+      return c.json(statusOf(await runMeetingAction(c.get('deps'), meetingId, recordDecisionUpdate, { actor: c.get('user'), itemId, ...decision, ...splitConditions(conditions) })), 200);
     },
   );
 

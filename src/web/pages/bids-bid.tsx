@@ -19,6 +19,8 @@ import { BidAnswers, type OrganisationNames } from './bids-answers.js';
 import { PageHeading, SubmitOnce, listOrganisations, namesOf, sentenceCase } from './bids-shared.js';
 import { Timeline, actorNames } from './bids-timeline.js';
 import { Reconsideration } from './bids-reconsideration.js';
+import { ConditionItems } from './bids-conditions.js';
+import { dayInWords } from '../../model/bid.js';
 
 export interface BidPageProps {
   bid: BidView;
@@ -44,6 +46,7 @@ function deadlineRows(status: BidStatus): { key: string; value: string }[] {
 
 /** The conditions the decision in force set: the latest decision to support the bid, or the chair's action. */
 export function conditionsInForce(status: BidStatus): { conditions: string[]; setBy: string; at: string } | null {
+  if (status.conditions) return { conditions: status.conditions.items.map((c) => c.text), setBy: status.conditions.setBy, at: status.conditions.at };
   const supported = status.assembly.decisions.filter((d) => d.outcome === 'supported' || d.outcome === 'supported_with_conditions').at(-1);
   if (supported) return supported.conditions.length ? { conditions: supported.conditions, setBy: supported.meetingTitle, at: supported.decidedAt } : null;
   const chair = status.assembly.chairsAction;
@@ -74,7 +77,7 @@ const ConditionsInForce: FC<{ status: BidStatus }> = ({ status }) => {
       <p>
         {found.setBy} supported the bid on {date(found.at)} with these conditions:
       </p>
-      {conditionList(found.conditions)}
+      {status.conditions ? <ConditionItems items={status.conditions.items} /> : conditionList(found.conditions)}
     </WarningCallout>
   );
 };
@@ -129,6 +132,7 @@ const ACTION_LINKS: Partial<Record<BidAction, { path: string; text: string }>> =
   rescore: { path: 'rescore', text: 'Re-score this bid' },
   requestReconsideration: { path: 'reconsideration', text: "Ask for reconsideration of the Assembly's decision" },
   reviewReconsideration: { path: 'reconsideration-review', text: 'Review the request for reconsideration' },
+  recordConditionMet: { path: 'conditions', text: 'Record a condition as met' },
 };
 
 /** The actions the bid's workflow says this person may take now, each as a button or link. */
@@ -188,11 +192,11 @@ const RevisionRequests: FC<{ status: BidStatus }> = ({ status }) => {
   ) : null;
 };
 
-const conditionList = (conditions: string[]): Child =>
+const conditionList = (conditions: string[], dueBy?: (string | null)[]): Child =>
   conditions.length ? (
     <ul class="nhsuk-list nhsuk-list--bullet">
-      {conditions.map((c) => (
-        <li>{c}</li>
+      {conditions.map((c, i) => (
+        <li>{dueBy?.[i] ? `${c} (to be met by ${dayInWords(dueBy[i])})` : c}</li>
       ))}
     </ul>
   ) : (
@@ -205,7 +209,7 @@ const Decision: FC<{ decision: AssemblyDecision }> = ({ decision }) => (
     <SummaryList
       rows={[
         { key: 'Decision', value: OUTCOME_LABELS[decision.outcome] ?? decision.outcome },
-        { key: 'Conditions', value: conditionList(decision.conditions) },
+        { key: 'Conditions', value: conditionList(decision.conditions, decision.conditionsDueBy) },
         { key: 'Reason', value: decision.reason || 'None given' },
         { key: 'Votes', value: `${decision.votes.support} support, ${decision.votes.notSupport} do not support, ${decision.votes.abstain} abstain` },
         { key: 'Recorded by', value: `${decision.decidedBy.name}, ${dateTime(decision.decidedAt)}` },
@@ -227,7 +231,7 @@ const Decisions: FC<{ status: BidStatus }> = ({ status }) => {
           <SummaryList
             rows={[
               { key: 'Decision', value: OUTCOME_LABELS[chairsAction.outcome] ?? chairsAction.outcome },
-              { key: 'Conditions', value: conditionList(chairsAction.conditions) },
+              { key: 'Conditions', value: conditionList(chairsAction.conditions, chairsAction.conditionsDueBy) },
               { key: 'Reason', value: chairsAction.reason },
               { key: 'Taken by', value: `${chairsAction.by.name}, ${dateTime(chairsAction.at)}` },
             ]}

@@ -6,6 +6,7 @@ import type { Db } from '../../db/client.js';
 import { users } from '../../db/schema.js';
 import { BAND_LABELS, ROLE_LABELS, date, dateTime, stateLabel } from '../format.js';
 import { sentenceCase } from './bids-shared.js';
+import { dayInWords } from '../../model/bid.js';
 
 interface TrailEvent {
   occurredAt: string;
@@ -85,7 +86,7 @@ const DESCRIBE: Record<string, (p: Payload) => Described> = {
   'hard_rule.value_justification_required': () => ({ what: 'Cost per QALY over £30,000: a written value justification is needed' }),
   'safety.chairs_action_window_opened': (p) => ({ what: `The Assembly chair may act on it until ${dueOf(p.deadline)}` }),
   'safety.chairs_action_window_expired': () => ({ what: "The chair's action window closed: the next Assembly meeting decides" }),
-  'safety.chairs_action': (p) => ({ what: `Chair's action: ${outcome(p.outcome)}`, detail: [textOf(p.reason), joined(p.conditions)].filter(Boolean).join('. Conditions: ') }),
+  'safety.chairs_action': (p) => ({ what: `Chair's action: ${outcome(p.outcome)}`, detail: [textOf(p.reason), conditionsOf(p)].filter(Boolean).join('. Conditions: ') }),
   'assembly.placed_on_agenda': (p) => ({ what: `Placed on the agenda of ${textOf(p.meetingTitle)}` }),
   'assembly.removed_from_agenda': (p) => ({ what: 'Taken off the agenda', detail: textOf(p.reason) }),
   'assembly.vote_cast': (p) => ({ what: `Vote cast at the CCP Assembly: ${VOTES[textOf(p.vote)] ?? words(p.vote)}` }),
@@ -94,7 +95,7 @@ const DESCRIBE: Record<string, (p: Payload) => Described> = {
     const tally = `${textOf(v.support ?? 0)} support, ${textOf(v.notSupport ?? 0)} do not support, ${textOf(v.abstain ?? 0)} abstain`;
     return { what: `Decision recorded at the CCP Assembly: ${outcome(p.outcome)} (votes: ${tally})`, detail: textOf(p.reason) };
   },
-  'assembly.decision_applied': (p) => ({ what: `CCP Assembly decision: ${outcome(p.outcome)}`, detail: [textOf(p.reason), joined(p.conditions)].filter(Boolean).join('. Conditions: ') }),
+  'assembly.decision_applied': (p) => ({ what: `CCP Assembly decision: ${outcome(p.outcome)}`, detail: [textOf(p.reason), conditionsOf(p)].filter(Boolean).join('. Conditions: ') }),
   'assembly.decision_not_applied': (p) => ({ what: 'An Assembly decision could not be applied', detail: textOf(p.reason) }),
   'assembly.ratification_deferred': (p) => ({ what: "Ratification of the chair's action deferred", detail: textOf(p.reason) }),
   'assembly.chairs_action_ratified': () => ({ what: "The Assembly ratified the chair's action" }),
@@ -106,11 +107,23 @@ const DESCRIBE: Record<string, (p: Payload) => Described> = {
     detail: textOf(p.reason),
   }),
   'reconsideration.window_closed': (p) => ({ what: `The time to ask for reconsideration ended ${date(textOf(p.dueAt))}` }),
+  'condition.reminder_sent': (p) => ({ what: `Reminder sent to the programme team and the hub: condition ${textOf(p.conditionId)} is due by ${longDay(p.dueBy)}`, detail: textOf(p.text) }),
+  'condition.fell_due': (p) => ({ what: `Condition ${textOf(p.conditionId)} fell due today, ${longDay(p.dueBy)}, not yet met: the programme team and the hub were told`, detail: textOf(p.text) }),
+  'condition.met': (p) => ({ what: `Condition ${textOf(p.conditionId)} recorded as met`, detail: [textOf(p.text), textOf(p.evidence)].filter(Boolean).join('. Evidence: ') }),
   'board.decision_recorded': (p) => ({ what: `ICB Board decision: ${p.approved ? 'approved' : 'not approved'} (minute ${textOf(p.minuteReference)})`, detail: textOf(p.reason) }),
   'allocation.proposed': (p) => ({ what: `Allocation proposed: ${outcome(p.outcome)}, ranked ${textOf(p.rank)}`, detail: textOf(p.reason) }),
   'allocation.confirmed': (p) => ({ what: `Allocation confirmed: ${outcome(p.outcome)}`, detail: textOf(p.reason) }),
   'allocation.released': (p) => ({ what: 'No longer held by the funding round', detail: textOf(p.reason) }),
 };
+
+/** A decision's conditions, each with its due day when it has one. */
+function conditionsOf(p: Payload): string {
+  const texts = Array.isArray(p.conditions) ? p.conditions.map(textOf) : [];
+  const days = Array.isArray(p.conditionsDueBy) ? (p.conditionsDueBy as unknown[]) : [];
+  return texts.map((t, i) => (typeof days[i] === 'string' ? `${t} (by ${longDay(days[i])})` : t)).join('; ');
+}
+
+const longDay = (day: unknown): string => (typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day) ? dayInWords(day) : textOf(day));
 
 export function describeEvent(event: Pick<TrailEvent, 'action' | 'payload' | 'toState'>): Described {
   const known = DESCRIBE[event.action];

@@ -6,11 +6,13 @@ import { registerBidPage } from './bids-bid.js';
 import { registerBidFormPages } from './bids-draft.js';
 import { registerBidListPage } from './bids-list.js';
 import { registerReconsiderationPages } from './bids-reconsideration.js';
+import { registerConditionPages } from './bids-conditions.js';
 
 export function registerBidPages(web: WebApp): void {
   registerBidListPage(web);
   registerBidFormPages(web);
   registerBidActionPages(web);
   registerReconsiderationPages(web);
+  registerConditionPages(web);
   registerBidPage(web);
 }

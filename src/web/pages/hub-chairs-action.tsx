@@ -7,7 +7,7 @@ import { chairsActionUpdate, type BidStatus } from '../../shared.js';
 import { BID_ROUTE, needRole, one, render, signedIn, type WebApp, type WebContext } from '../app.js';
 import { BackLink, Button, Form, Radios, SummaryList, TextArea } from '../components.js';
 import { BAND_LABELS, OUTCOME_LABELS, dateTime } from '../format.js';
-import { BidInBrief, DeadlineText, Heading, NotNow, chairsActionHref, errorOf, lines, lower, organisationNames, roleMay, shown, submitForm, type Failed } from './hub-shared.js';
+import { BidInBrief, DeadlineText, Heading, NotNow, chairsActionHref, CONDITIONS_HINT, conditionLines, errorOf, lines, lower, organisationNames, roleMay, shown, submitForm, type Failed } from './hub-shared.js';
 
 const OUTCOMES = ['supported', 'supported_with_conditions', 'not_supported'] as const;
 
@@ -22,9 +22,11 @@ const chairsActionSchema = z
   // Checked together, so the person sees every missing answer at once.
   .superRefine((v, ctx) => {
     if (v.outcome === 'supported_with_conditions' && !lines(v.conditions).length) ctx.addIssue({ code: 'custom', path: ['conditions'], message: 'Enter the conditions, one on each line' });
+    const problem = v.outcome === 'supported_with_conditions' ? conditionLines(v.conditions).problem : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', path: ['conditions'], message: problem });
     if (!v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Enter the reason for the record' });
   })
-  .transform((v) => ({ ...v, conditions: v.outcome === 'supported_with_conditions' ? lines(v.conditions) : [] }));
+  .transform((v) => ({ outcome: v.outcome, reason: v.reason, ...(v.outcome === 'supported_with_conditions' ? conditionLines(v.conditions) : { conditions: [] }) }));
 
 export function registerChairsActionPages(web: WebApp): void {
   web.get(`${BID_ROUTE}/chairs-action`, (c) => chairsActionPage(c, c.req.param('reference')));
@@ -110,7 +112,7 @@ const ChairsActionForm: FC<{ reference: string; csrf: string; failed?: Failed }>
       <TextArea
         name="conditions"
         label="Conditions"
-        hint="Needed when supported with conditions: one on each line."
+        hint={CONDITIONS_HINT}
         rows={4}
         value={shown(failed, 'chairs-action', 'conditions', null)}
         error={errorOf(failed, 'chairs-action', 'conditions')}

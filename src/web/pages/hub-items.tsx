@@ -11,8 +11,11 @@ import { one, render, signedIn, type WebApp, type WebContext } from '../app.js';
 import { BackLink, Button, Form, Radios, SummaryList, Table, Tag, TextArea } from '../components.js';
 import { OUTCOME_LABELS, dateTime, money } from '../format.js';
 import { ScoreBreakdown } from '../score.js';
+import { dayInWords } from '../../model/bid.js';
 import { PURPOSE_LABELS } from './hub-meetings.js';
 import {
+  CONDITIONS_HINT,
+  conditionLines,
   Heading,
   bidHref,
   errorOf,
@@ -58,9 +61,11 @@ const decisionSchema = (purpose: AgendaItem['purpose']) =>
     })
     .superRefine((v, ctx) => {
       if (v.outcome === 'supported_with_conditions' && !lines(v.conditions).length) ctx.addIssue({ code: 'custom', path: ['conditions'], message: 'Enter the conditions, one on each line' });
+      const problem = v.outcome === 'supported_with_conditions' ? conditionLines(v.conditions).problem : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['conditions'], message: problem });
       if (NEEDS_REASON.includes(v.outcome) && !v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Enter the reason for the record' });
     })
-    .transform((v) => ({ outcome: v.outcome, conditions: v.outcome === 'supported_with_conditions' ? lines(v.conditions) : [], reason: v.reason }));
+    .transform((v) => ({ outcome: v.outcome, ...(v.outcome === 'supported_with_conditions' ? conditionLines(v.conditions) : { conditions: [] }), reason: v.reason }));
 
 const voteSchema = z.object({ vote: z.enum(['support', 'not_support', 'abstain'], { error: 'Select how you vote' }) });
 const interestSchema = z.object({ nature: given('The description of your interest', 'Describe your interest in this bid', 1000) });
@@ -186,9 +191,10 @@ const Decision: FC<{ decision: AssemblyDecision }> = ({ decision }) => (
                 key: 'Conditions',
                 value: (
                   <ol class="nhsuk-list nhsuk-list--number">
-                    {decision.conditions.map((condition) => (
-                      <li>{condition}</li>
-                    ))}
+                    {decision.conditions.map((condition, i) => {
+                      const due = decision.conditionsDueBy?.[i];
+                      return <li>{due ? `${condition} (to be met by ${dayInWords(due)})` : condition}</li>;
+                    })}
                   </ol>
                 ),
               },
@@ -362,7 +368,7 @@ const DecisionForm: FC<ItemFormProps> = ({ meetingId, item, csrf, failed }) => (
       <TextArea
         name="conditions"
         label="Conditions"
-        hint="Needed when supported with conditions: one on each line."
+        hint={CONDITIONS_HINT}
         rows={4}
         value={shown(failed, 'decision', 'conditions', null)}
         error={errorOf(failed, 'decision', 'conditions')}

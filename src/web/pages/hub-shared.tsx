@@ -5,6 +5,7 @@ import type { FC } from 'hono/jsx';
 import { z } from 'zod';
 import type { AppDeps } from '../../api/app.js';
 import { ApiError } from '../../api/errors.js';
+import { dueDay } from '../../api/schemas.js';
 import type { Db } from '../../db/client.js';
 import { bids, meetings, organisations, users, bidDocument } from '../../db/schema.js';
 import { findUnstorable, STORABLE_MESSAGE } from '../../domain/text.js';
@@ -244,3 +245,25 @@ export const lines = (text: string) =>
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter(Boolean);
+
+const DUE_AT_END = /^(.*\S)\s+by\s+(\d{4}-\d{2}-\d{2})$/i;
+
+/** The form's hint on conditions: one on each line, and how to give one its due day. */
+export const CONDITIONS_HINT = "Needed when supported with conditions: one on each line. To give one the day it is due, end its line with 'by' and the date, for example: Baseline data to the hub by 2027-03-31.";
+
+/**
+ * Conditions typed one on each line, a line ending "by YYYY-MM-DD" giving the day it is due: the
+ * words and due days as the workflows take them, or what is wrong with a date, in the API's words.
+ */
+export function conditionLines(text: string): { conditions: string[]; conditionsDueBy?: (string | null)[]; problem?: string } {
+  const parsed = lines(text).map((line) => {
+    const dated = DUE_AT_END.exec(line);
+    return dated ? { text: dated[1]!, dueBy: dated[2]! } : { text: line, dueBy: null };
+  });
+  for (const [i, c] of parsed.entries()) {
+    const check = c.dueBy ? dueDay.safeParse(c.dueBy) : null;
+    if (check && !check.success) return { conditions: [], problem: `The date of condition ${i + 1} (${c.dueBy}) ${check.error.issues[0]!.message}` };
+  }
+  const conditions = parsed.map((c) => c.text);
+  return parsed.some((c) => c.dueBy) ? { conditions, conditionsDueBy: parsed.map((c) => c.dueBy) } : { conditions };
+}
