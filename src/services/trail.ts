@@ -120,7 +120,7 @@ async function page(db: Db, filters: TrailFilters, after: number, limit: number,
   // (~180 ms) where a plan for the values walks the id index and stops at a page (~2 ms).
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
-    return pageOf(tx as unknown as Db, filters, after, limit, order);
+    return pageOf(tx, filters, after, limit, order);
   }, { accessMode: 'read only' });
 }
 
