@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvents } from '../src/activities/trail.js';
 import { parse } from 'csv-parse/sync';
-import { decisionRows, exportFinanceCsv, FINANCE_CSV_COLUMNS, searchTrail, type TrailFilters } from '../src/services/trail.js';
+import { CSV_COLUMNS, decisionRows, exportFinanceCsv, exportTrailCsv, FINANCE_CSV_COLUMNS, searchTrail, type TrailFilters } from '../src/services/trail.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 
 let ctx: TestContext;
@@ -16,11 +16,11 @@ afterAll(async () => ctx?.close());
 
 const at = (minute: number) => new Date(Date.UTC(2031, 0, 6, 9, minute)).toISOString();
 
-async function bidWithEvents(reference: string, minutes: number[]) {
+async function bidWithEvents(reference: string, minutes: number[], { title = 'Search test', actorId = 'test' } = {}) {
   await ctx.db.execute(sql`insert into bids (reference, workflow_id, title, lead_organisation, partner_organisations, primary_ambition, secondary_ambitions, level, places, kind, total_pence, recurrent_pence, non_recurrent_pence, submission, content_hash, state, status, submitted_by, submitted_at, updated_at, projection_version)
-    values (${reference}, ${`bid-${reference}`}, 'Search test', 'NNUH', '{}', 'mental_health', '{}', 'place', '{norwich}', 'new_service', 100, 100, 0, ${JSON.stringify({ costs: [{ financialYear: '2031/32' }] })}::jsonb, 'x', 'HUB_REVIEW', '{}', 'test', ${at(0)}, ${at(0)}, 1)`);
+    values (${reference}, ${`bid-${reference}`}, ${title}, 'NNUH', '{}', 'mental_health', '{}', 'place', '{norwich}', 'new_service', 100, 100, 0, ${JSON.stringify({ costs: [{ financialYear: '2031/32' }] })}::jsonb, 'x', 'HUB_REVIEW', '{}', 'test', ${at(0)}, ${at(0)}, 1)`);
   await ctx.db.transaction((tx) =>
-    appendEvents(tx, 'bid', reference, minutes.map((m, i) => ({ eventId: `${reference}#${i + 1}`, occurredAt: at(m), actorId: 'test', actorRole: 'system', action: `search.m${m}`, payload: {} })), ctx.config.TRAIL_SEAL_KEY),
+    appendEvents(tx, 'bid', reference, minutes.map((m, i) => ({ eventId: `${reference}#${i + 1}`, occurredAt: at(m), actorId, actorRole: 'system', action: `search.m${m}`, payload: {} })), ctx.config.TRAIL_SEAL_KEY),
   );
 }
 
@@ -184,5 +184,20 @@ describe('the finance CSV', () => {
     expect(Object.keys(records[0]!)).toEqual([...FINANCE_CSV_COLUMNS]);
     expect(records.map((r) => r.decision)).toEqual(['Assembly decision', 'Allocation overridden', 'Allocation confirmed']);
     expect(records[2]).toMatchObject({ round_year_pence: '20500000', round_year_pounds: '205000.00', bid_total_pounds: '390000.00' });
+  });
+});
+
+describe('the raw CSV from PostgreSQL', () => {
+  it('streams every row of the filter in event order, and a cell people can write cannot run as a formula', async () => {
+    const reference = 'SR-2031-CSV';
+    await bidWithEvents(reference, [1, 2, 3], { title: '=HYPERLINK("http://example.org","Open")', actorId: '-test' });
+    const text = await new Response(exportTrailCsv(ctx.db, { reference })).text();
+    const records = parse(text, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(records[0]!)).toEqual([...CSV_COLUMNS]);
+    expect(records.map((r) => r.action)).toEqual(['search.m1', 'search.m2', 'search.m3']);
+    expect(records.map((r) => r.occurred_at)).toEqual([at(1), at(2), at(3)]);
+    expect(new Set(records.map((r) => r.bid_title))).toEqual(new Set(['\'=HYPERLINK("http://example.org","Open")']));
+    expect(new Set(records.map((r) => r.actor_id))).toEqual(new Set(["'-test"]));
+    expect(records[0]).toMatchObject({ bid_reference: reference, seq: '1', lead_organisation: 'NNUH', places: 'norwich', bid_total_pence: '100', bid_state_now: 'HUB_REVIEW' });
   });
 });

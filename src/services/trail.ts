@@ -252,25 +252,32 @@ function copyConditions(f: TrailFilters): string[] {
 /** A cell that begins = + - @ tab or return cannot run as a formula when opened in a spreadsheet. */
 const cell = (expression: string) => `case when ${expression} ~ '^[-=+@\t\r]' then '''' || ${expression} else ${expression} end`;
 
+/**
+ * The raw CSV's columns. Only those a person's words or an administered name can reach are
+ * guarded against formulas (the bid's title, the actor's id, the organisation's code); the rest
+ * are the service's own: ids it makes (event, reference, rule set), and codes from its closed
+ * vocabularies (role, action, states, ambition, places), none of which begins with = + - @. The
+ * guard on every cell cost PostgreSQL 60% more time for a million rows (11.8 s against 7.5 s).
+ */
 function copyQuery(filters: TrailFilters): string {
   const where = copyConditions(filters);
   const columns = [
-    cell('e.event_id'),
-    cell('e.stream_id'),
+    'e.event_id',
+    'e.stream_id',
     'e.seq',
     `to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
     cell('e.actor_id'),
-    cell('e.actor_role'),
-    cell('e.action'),
-    cell(`coalesce(e.from_state, '')`),
-    cell(`coalesce(e.to_state, '')`),
-    cell(`coalesce(e.rule_set_version, '')`),
+    'e.actor_role',
+    'e.action',
+    `coalesce(e.from_state, '')`,
+    `coalesce(e.to_state, '')`,
+    `coalesce(e.rule_set_version, '')`,
     cell('b.title'),
     cell('b.lead_organisation'),
-    cell('b.primary_ambition'),
-    cell(`array_to_string(b.places, ';')`),
+    'b.primary_ambition',
+    `array_to_string(b.places, ';')`,
     'b.total_pence',
-    cell('b.state'),
+    'b.state',
     'e.payload::text',
     'e.prev_hash',
     'e.hash',
@@ -482,10 +489,28 @@ function pagedCsv<Row extends { id: number }>(header: string, pageAfter: (after:
 }
 
 /** COPY's chunks, as they come; the connection goes back to the pool when it ends or the reader stops. */
+/** How much of the COPY output goes out at once: PostgreSQL sends a message a row. */
+const COPY_BATCH_BYTES = 64 * 1024;
+
+/**
+ * The COPY output in batches of about 64 KB: PostgreSQL sends each row as its own message, and a
+ * million one-row chunks through the web stream and the response cost more than the rows do.
+ */
 async function* copyStream(query: ReturnType<Sql['unsafe']>): AsyncGenerator<Buffer> {
   const stream = await query.readable();
   try {
-    for await (const chunk of stream) yield chunk as Buffer;
+    let batch: Buffer[] = [];
+    let bytes = 0;
+    for await (const chunk of stream) {
+      batch.push(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+      if (bytes >= COPY_BATCH_BYTES) {
+        yield Buffer.concat(batch, bytes);
+        batch = [];
+        bytes = 0;
+      }
+    }
+    if (bytes > 0) yield Buffer.concat(batch, bytes);
   } finally {
     stream.destroy();
   }
