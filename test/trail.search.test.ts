@@ -16,9 +16,9 @@ afterAll(async () => ctx?.close());
 
 const at = (minute: number) => new Date(Date.UTC(2031, 0, 6, 9, minute)).toISOString();
 
-async function bidWithEvents(reference: string, minutes: number[], { title = 'Search test', actorId = 'test' } = {}) {
+async function bidWithEvents(reference: string, minutes: number[], { title = 'Search test', actorId = 'test', year = '2031/32' } = {}) {
   await ctx.db.execute(sql`insert into bids (reference, workflow_id, title, lead_organisation, partner_organisations, primary_ambition, secondary_ambitions, level, places, kind, total_pence, recurrent_pence, non_recurrent_pence, submission, content_hash, state, status, submitted_by, submitted_at, updated_at, projection_version)
-    values (${reference}, ${`bid-${reference}`}, ${title}, 'NNUH', '{}', 'mental_health', '{}', 'place', '{norwich}', 'new_service', 100, 100, 0, ${JSON.stringify({ costs: [{ financialYear: '2031/32' }] })}::jsonb, 'x', 'HUB_REVIEW', '{}', 'test', ${at(0)}, ${at(0)}, 1)`);
+    values (${reference}, ${`bid-${reference}`}, ${title}, 'NNUH', '{}', 'mental_health', '{}', 'place', '{norwich}', 'new_service', 100, 100, 0, ${JSON.stringify({ costs: [{ financialYear: year }] })}::jsonb, 'x', 'HUB_REVIEW', '{}', 'test', ${at(0)}, ${at(0)}, 1)`);
   await ctx.db.transaction((tx) =>
     appendEvents(tx, 'bid', reference, minutes.map((m, i) => ({ eventId: `${reference}#${i + 1}`, occurredAt: at(m), actorId, actorRole: 'system', action: `search.m${m}`, payload: {} })), ctx.config.TRAIL_SEAL_KEY),
   );
@@ -192,12 +192,28 @@ describe('the raw CSV from PostgreSQL', () => {
     const reference = 'SR-2031-CSV';
     await bidWithEvents(reference, [1, 2, 3], { title: '=HYPERLINK("http://example.org","Open")', actorId: '-test' });
     const text = await new Response(exportTrailCsv(ctx.db, { reference })).text();
-    const records = parse(text, { columns: true }) as Record<string, string>[];
+    const records = parse<Record<string, string>>(text, { columns: true });
     expect(Object.keys(records[0]!)).toEqual([...CSV_COLUMNS]);
     expect(records.map((r) => r.action)).toEqual(['search.m1', 'search.m2', 'search.m3']);
     expect(records.map((r) => r.occurred_at)).toEqual([at(1), at(2), at(3)]);
     expect(new Set(records.map((r) => r.bid_title))).toEqual(new Set(['\'=HYPERLINK("http://example.org","Open")']));
     expect(new Set(records.map((r) => r.actor_id))).toEqual(new Set(["'-test"]));
     expect(records[0]).toMatchObject({ bid_reference: reference, seq: '1', lead_organisation: 'NNUH', places: 'norwich', bid_total_pence: '100', bid_state_now: 'HUB_REVIEW' });
+  });
+});
+
+describe('GET /trail with four or more of the bid attributes', () => {
+  it("narrows to the matching bids first, and still applies every filter to their events (the year too)", async () => {
+    // Alike in every attribute but the year: the bids query leaves the year to the event query.
+    await bidWithEvents('SR-2031-Y1', [11, 12], { year: '2031/32' });
+    await bidWithEvents('SR-2031-Y2', [13, 14], { year: '2032/33' });
+    const filters = { ambition: 'mental_health', place: 'norwich', state: 'HUB_REVIEW', organisation: 'NNUH' } as const;
+    const inYear = await searchTrail(ctx.db, { ...filters, financialYear: '2032/33' }, 0, 100);
+    expect(inYear.items.map((e) => `${e.streamId} ${e.action}`)).toEqual(['SR-2031-Y2 search.m13', 'SR-2031-Y2 search.m14']);
+    const newest = await searchTrail(ctx.db, { ...filters, financialYear: '2032/33', minPence: 50, maxPence: 150 }, 0, 1, 'newest');
+    expect(newest.items.map((e) => e.action)).toEqual(['search.m14']);
+    expect(newest.nextCursor).not.toBeNull();
+    const none = await searchTrail(ctx.db, { ...filters, financialYear: '2040/41' }, 0, 100);
+    expect(none.items).toEqual([]);
   });
 });
