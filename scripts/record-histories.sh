@@ -9,5 +9,5 @@ if [[ ! "$NAME" =~ ^[a-z0-9][a-z0-9._-]*$ ]]; then echo "The name is lower-case 
 if [[ -e "test/histories/$NAME" ]]; then echo "test/histories/$NAME exists: recorded histories are kept as they are; choose a new name" >&2; exit 1; fi
 RECORD_HISTORIES="$NAME" npx vitest run test/lifecycle.happy.test.ts test/lifecycle.intake.test.ts test/lifecycle.review.test.ts \
   test/lifecycle.assembly.test.ts test/lifecycle.deadlines.test.ts test/rounds.happy.test.ts \
-  test/lifecycle.reconsideration.test.ts test/lifecycle.conditions.test.ts
+  test/lifecycle.reconsideration.test.ts test/lifecycle.conditions.test.ts test/register.test.ts
 echo "Recorded: $(find "test/histories/$NAME" -name '*.pb.gz' | wc -l) histories in test/histories/$NAME"

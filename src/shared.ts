@@ -498,6 +498,7 @@ export const MEETING_ACTIONS = [
   'recordDecision',
   'closeMeeting',
   'cancelMeeting',
+  'reorderAgenda',
 ] as const;
 export type MeetingAction = (typeof MEETING_ACTIONS)[number];
 
@@ -512,6 +513,7 @@ export const recordDecisionUpdate = defineUpdate<
 >('recordDecision');
 export const closeMeetingUpdate = defineUpdate<ActionOutcome, [Acting]>('closeMeeting');
 export const cancelMeetingUpdate = defineUpdate<ActionOutcome, [Acting & { reason: string }]>('cancelMeeting');
+export const reorderAgendaUpdate = defineUpdate<ActionOutcome, [Acting & { order: string[] }]>('reorderAgenda');
 export const itemWithdrawnSignal = defineSignal<[{ reference: string }]>('itemWithdrawn');
 export const bidInterestSignal = defineSignal<[{ reference: string; person: PersonRef; nature: string }]>('bidInterest');
 export const meetingStatusQuery = defineQuery<MeetingStatus>('meetingStatus');

@@ -371,7 +371,11 @@ describe('bids, review and the Assembly', () => {
     await waitFor(reference, (x) => x.bid.state === 'AWAITING_ASSEMBLY', 'scored');
     const id = `${ctx.config.REFERENCE_PREFIX.toLowerCase()}-conditions`;
     await ok('ian.thompson', 'POST', '/meetings', { meetingId: id, scheduledFor: new Date(Date.now() + 30 * 86_400_000).toISOString() });
-    const agenda = await ok('sarah.collins', 'POST', `/meetings/${id}/agenda/close`, {});
+    const closed = await ok('sarah.collins', 'POST', `/meetings/${id}/agenda/close`, {});
+    // The chair takes the agenda in another order (here, the reverse): the items keep their ids.
+    const reversed = closed.items.map((i: { itemId: string }) => i.itemId).reverse();
+    const agenda = await ok('sarah.collins', 'POST', `/meetings/${id}/agenda/order`, { order: reversed });
+    expect(agenda.items.map((i: { itemId: string; position: number }) => [i.itemId, i.position])).toEqual(reversed.map((itemId: string, n: number) => [itemId, n + 1]));
     const item = agenda.items.find((i: { reference: string }) => i.reference === reference);
     await ok('sarah.collins', 'POST', `/meetings/${id}/open`, {});
     await ok('sarah.collins', 'POST', `/meetings/${id}/attendance`, { present: QUORATE });

@@ -86,10 +86,42 @@ describe('the meeting', () => {
   it('lists what a person may do on each item in one pass', () => {
     const m = opened([...QUORATE, 'james.lee']);
     expect(meeting.meetingActionsFor(m, actor('sarah.collins'))).toEqual({
-      allowedActions: ['recordAttendance', 'closeMeeting'],
+      allowedActions: ['recordAttendance', 'closeMeeting', 'reorderAgenda'],
       itemActions: { 'item-1': ['declareMeetingInterest', 'castVote', 'recordDecision'], 'item-2': ['declareMeetingInterest', 'castVote', 'recordDecision'] },
     });
     expect(meeting.meetingActionsFor(m, actor('james.lee')).itemActions['item-1']).toEqual(['declareMeetingInterest']);
+  });
+});
+
+describe("the agenda's order", () => {
+  const closedAgenda = () => {
+    const m0 = meeting.newMeeting({ meetingId: 'm1', title: 'CCP Assembly', scheduledFor: AT, agendaClosesAt: AT, createdBy: actor('ian.thompson'), policy });
+    return meeting.agendaClosed(m0, members, [placement('NW-2026-0001'), placement('NW-2026-0002'), placement('NW-2026-0003')]).model;
+  };
+
+  it('takes every item once in a new order, numbered by its new place, on the trail', () => {
+    const m = closedAgenda();
+    expect(meeting.checkMeetingAction(m, 'reorderAgenda', actor('sarah.collins'), { order: ['item-3', 'item-1', 'item-2'] })).toBeNull();
+    const s = meeting.agendaReordered(m, actor('sarah.collins'), { order: ['item-3', 'item-1', 'item-2'] });
+    expect(s.model.order).toEqual(['item-3', 'item-1', 'item-2']);
+    expect(meeting.itemsOf(s.model).map((i) => [i.reference, i.position])).toEqual([
+      ['NW-2026-0003', 1],
+      ['NW-2026-0001', 2],
+      ['NW-2026-0002', 3],
+    ]);
+    expect(s.events).toMatchObject([{ action: 'meeting.agenda_reordered', payload: { order: ['NW-2026-0003', 'NW-2026-0001', 'NW-2026-0002'] } }]);
+    expect(meeting.meetingActionsFor(m, actor('sarah.collins')).allowedActions).toContain('reorderAgenda');
+  });
+
+  it('refuses an order that leaves an item out, names one twice or one not on it, and anyone but the chair or admin', () => {
+    const m = closedAgenda();
+    const chair = actor('sarah.collins');
+    expect(meeting.checkMeetingAction(m, 'reorderAgenda', chair, { order: ['item-3', 'item-1'] })?.message).toBe("The order must name each of the agenda's 3 items once (left out: item-2)");
+    expect(meeting.checkMeetingAction(m, 'reorderAgenda', chair, { order: ['item-3', 'item-1', 'item-1'] })?.message).toBe("The order must name each of the agenda's 3 items once (left out: item-2; an item twice)");
+    expect(meeting.checkMeetingAction(m, 'reorderAgenda', chair, { order: ['item-3', 'item-1', 'item-9'] })?.message).toBe("The order must name each of the agenda's 3 items once (not on it: item-9; left out: item-2)");
+    expect(meeting.checkMeetingAction(m, 'reorderAgenda', actor('peter.novak'), { order: ['item-3', 'item-1', 'item-2'] })).toMatchObject({ type: 'Forbidden' });
+    const scheduled = meeting.newMeeting({ meetingId: 'm2', title: 'CCP Assembly', scheduledFor: AT, agendaClosesAt: AT, createdBy: actor('ian.thompson'), policy });
+    expect(meeting.checkMeetingAction(scheduled, 'reorderAgenda', chair, { order: [] })).toMatchObject({ type: 'WrongState' });
   });
 });
 

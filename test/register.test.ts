@@ -103,6 +103,14 @@ describe('votes and quorum', () => {
     await reviewToAssembly(ctx, reference);
     const id = meetingId();
     await meetingWithAgenda(ctx, id);
+    // The chair takes the agenda in another order before opening (reversed): each item keeps its id.
+    const closed = await call(ctx, 'sarah.collins', 'GET', `/meetings/${id}`);
+    const reversed = closed.body.meeting.items.map((i: { itemId: string }) => i.itemId).reverse();
+    const reordered = await call(ctx, 'sarah.collins', 'POST', `/meetings/${id}/agenda/order`, { order: reversed });
+    expect(reordered.status).toBe(200);
+    expect(reordered.body.items.map((i: { itemId: string }) => i.itemId)).toEqual(reversed);
+    expect((await call(ctx, 'peter.novak', 'POST', `/meetings/${id}/agenda/order`, { order: reversed })).status).toBe(403);
+    expect((await call(ctx, 'sarah.collins', 'POST', `/meetings/${id}/agenda/order`, { order: [...reversed, 'item-99'] })).body.error.message).toMatch(/^The order must name each of the agenda's \d+ items once \(not on it: item-99\)$/);
     await meetingHandle(ctx, id).executeUpdate(openMeetingUpdate, { args: [{ actor: actor('sarah.collins') }] });
     const status = await meetingAct(ctx, id, recordAttendanceUpdate, { actor: actor('sarah.collins'), present: QUORATE });
     const item = status.items.find((i) => i.reference === reference)!;

@@ -236,6 +236,15 @@ export const meetingCreateBody = z
   })
   .strict();
 export const attendanceBody = z.object({ present: z.array(z.string().min(1).max(100)).max(100) }).strict();
+export const agendaOrderBody = z
+  .object({
+    order: z
+      .array(z.string().min(1).max(100))
+      .min(1)
+      .max(200)
+      .openapi({ description: "Every item id of the agenda once, in the order to take them (e.g. the forecast's proposedOrder, as item ids)" }),
+  })
+  .strict();
 export const voteBody = z.object({ vote: z.enum(['support', 'not_support', 'abstain']) }).strict();
 export const decisionBody = z
   .object({

@@ -170,6 +170,7 @@ export const TRAIL_ACTION_LABELS: Record<string, string> = {
   'register.interest_declared': 'Interest entered in the register',
   'register.interest_withdrawn': 'Interest withdrawn from the register',
   'meeting.attendance_replied': 'Reply to a meeting: attending or apologies',
+  'meeting.agenda_reordered': 'Agenda reordered',
   'safety.chairs_action_window_opened': "Chair's action window opened",
   'safety.chairs_action_window_expired': "Chair's action window closed",
   'safety.chairs_action': "Chair's action",

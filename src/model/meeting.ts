@@ -131,6 +131,7 @@ export interface MeetingActionArgs {
   recordDecision: { itemId: string; outcome?: AssemblyOutcome | RatificationOutcome; conditions?: string[]; conditionsDueBy?: (string | null)[]; reason?: string };
   closeMeeting: Record<string, never>;
   cancelMeeting: { reason: string };
+  reorderAgenda: { order?: string[] };
 }
 
 type Rule<A extends MeetingAction> = ActionRule<MeetingModel, MeetingState, MeetingActionArgs[A]>;
@@ -167,8 +168,25 @@ const openItem = (m: MeetingModel, itemId: string | undefined, what: string, lis
   return null;
 };
 
+/** A new order of the agenda names each of its items once, and nothing else. */
+const wholeAgenda = (m: MeetingModel, order: string[]): Refusal | null => {
+  const given = new Set(order);
+  const missing = m.order.filter((id) => !given.has(id));
+  const unknown = order.filter((id) => !m.items[id]);
+  if (order.length === m.order.length && given.size === order.length && !missing.length && !unknown.length) return null;
+  const why = [unknown.length ? `not on it: ${unknown.join(', ')}` : '', missing.length ? `left out: ${missing.join(', ')}` : '', given.size < order.length ? 'an item twice' : ''].filter(Boolean).join('; ');
+  return invalid(`The order must name each of the agenda's ${m.order.length} items once (${why})`);
+};
+
 const rules: { [A in MeetingAction]: Rule<A> } = {
   closeAgenda: { does: 'close the agenda', roles: ['assembly_chair', 'admin'], states: ['SCHEDULED'], inState: 'close its agenda' },
+  reorderAgenda: {
+    does: 'reorder the agenda',
+    roles: ['assembly_chair', 'admin'],
+    states: ['AGENDA_CLOSED', 'OPEN'],
+    inState: 'have its agenda reordered',
+    guard: (m, _who, args) => (args?.order === undefined ? null : wholeAgenda(m, args.order)),
+  },
   openMeeting: { does: 'open the meeting', roles: ['assembly_chair'], states: ['AGENDA_CLOSED'], inState: 'be opened' },
   recordAttendance: {
     does: 'record attendance',
@@ -263,7 +281,7 @@ export function checkMeetingAction<A extends MeetingAction>(m: MeetingModel, act
 }
 
 const ITEM_ACTIONS: MeetingAction[] = ['declareMeetingInterest', 'castVote', 'recordDecision'];
-const MEETING_LEVEL: MeetingAction[] = ['closeAgenda', 'openMeeting', 'recordAttendance', 'closeMeeting', 'cancelMeeting'];
+const MEETING_LEVEL: MeetingAction[] = ['closeAgenda', 'openMeeting', 'recordAttendance', 'closeMeeting', 'cancelMeeting', 'reorderAgenda'];
 
 /** What this person may do at the meeting, and on each item, in one pass over the model. */
 export function meetingActionsFor(m: MeetingModel, actor: Actor): { allowedActions: MeetingAction[]; itemActions: Record<string, MeetingAction[]> } {
@@ -434,6 +452,19 @@ export function cancelled(m: MeetingModel, actor: Actor, { reason }: MeetingActi
     payload: { meetingId: m.meetingId, reason: `meeting cancelled: ${reason}` },
   }));
   return step(next, [ev(person(actor), actor.roles.includes('assembly_chair') ? 'assembly_chair' : 'admin', 'meeting.cancelled', { reason })], [], effects);
+}
+
+/**
+ * The agenda taken in another order (the quorum forecast's proposal, say): each item keeps its
+ * id, votes and interests, and is numbered by its new place.
+ */
+export function agendaReordered(m: MeetingModel, actor: Actor, { order }: MeetingActionArgs['reorderAgenda']): Step<MeetingModel> {
+  const ids = [...order!];
+  const items = { ...m.items };
+  ids.forEach((id, index) => (items[id] = { ...items[id]!, position: index + 1 }));
+  const next: MeetingModel = { ...m, order: ids, items };
+  const role = actor.roles.includes('assembly_chair') ? 'assembly_chair' : 'admin';
+  return step(next, [ev(person(actor), role, 'meeting.agenda_reordered', { order: ids.map((id) => items[id]!.reference), itemIds: ids })]);
 }
 
 export function itemWithdrawn(m: MeetingModel, reference: string): Step<MeetingModel> {

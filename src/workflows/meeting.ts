@@ -11,6 +11,7 @@ import type { Step } from '../model/step.js';
 import {
   bidInterestSignal,
   cancelMeetingUpdate,
+  reorderAgendaUpdate,
   castVoteUpdate,
   closeAgendaUpdate,
   closeMeetingUpdate,
@@ -97,6 +98,7 @@ export async function meetingWorkflowV2(input: MeetingWorkflowInput): Promise<Me
   human(recordDecisionUpdate, 'recordDecision', model.decisionRecorded);
   human(closeMeetingUpdate, 'closeMeeting', (meeting, actor, _args, at) => model.closed(meeting, actor, at));
   human(cancelMeetingUpdate, 'cancelMeeting', model.cancelled);
+  human(reorderAgendaUpdate, 'reorderAgenda', (meeting, actor, args) => model.agendaReordered(meeting, actor, args));
 
   const onSignal = <T>(what: string, transition: (meeting: MeetingModel, payload: T, at: string) => Step<MeetingModel>) => (payload: T) =>
     m.exclusive(async () => {

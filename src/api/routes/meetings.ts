@@ -9,6 +9,7 @@ import {
   closeMeetingUpdate,
   declareMeetingInterestUpdate,
   openMeetingUpdate,
+  reorderAgendaUpdate,
   recordAttendanceUpdate,
   recordDecisionUpdate,
   type MeetingStatus,
@@ -16,6 +17,7 @@ import {
 import { errorResponses } from '../openapi.js';
 import { bearer, newRouter } from '../router.js';
 import {
+  agendaOrderBody,
   attendanceBody,
   cancelBody,
   decisionBody,
@@ -126,6 +128,15 @@ export function meetingsRouter() {
   );
   router.openapi(meetingAction('close', 'Close the meeting (chair)', 'Items without a decision are deferred to the next meeting; inquorate ones say so.', empty), async (c) =>
     c.json(statusOf(await runMeetingAction(c.get('deps'), c.req.valid('param').meetingId, closeMeetingUpdate, { actor: c.get('user') })), 200),
+  );
+  router.openapi(
+    meetingAction(
+      'agenda/order',
+      'Reorder the agenda (chair or admin)',
+      "After the agenda has closed, before or during the meeting: every item once, in the new order (the quorum forecast's proposed order keeps each member's conflicted items together). Items keep their ids, votes and interests; they are numbered by their new place.",
+      agendaOrderBody,
+    ),
+    async (c) => c.json(statusOf(await runMeetingAction(c.get('deps'), c.req.valid('param').meetingId, reorderAgendaUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
   );
   router.openapi(meetingAction('cancel', 'Cancel the meeting (chair or admin)', 'Before it opens; its bids go to the next meeting.', cancelBody), async (c) =>
     c.json(statusOf(await runMeetingAction(c.get('deps'), c.req.valid('param').meetingId, cancelMeetingUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),

@@ -6,9 +6,10 @@ import type { AgendaForecast, AttendanceReply, Outlook } from '../../model/agend
 import { VOTING_ROLES } from '../../model/meeting.js';
 import { attendanceReplies, attendanceReplySchema, meetingForecast, replyAttendance, type MeetingForecast } from '../../services/forecast.js';
 import type { AuthUser } from '../../services/auth.js';
-import type { MeetingStatus } from '../../shared.js';
+import { reorderAgendaUpdate, type MeetingStatus } from '../../shared.js';
+import { runMeetingAction } from '../../services/meetings.js';
 import { ApiError } from '../../api/errors.js';
-import { act, formOf, one, signedIn, type WebApp, type WebContext } from '../app.js';
+import { act, formOf, many, one, signedIn, type WebApp, type WebContext } from '../app.js';
 import { Button, Form, Radios, Table, Tag, WarningCallout } from '../components.js';
 import { meetingHref } from './hub-shared.js';
 
@@ -51,7 +52,13 @@ export const YourReply: FC<{ meetingId: string; reply: AttendanceReply | null; c
 
 const names = (list: { name: string }[]) => list.map((x) => x.name).join(', ');
 
-export const Forecast: FC<{ forecast: AgendaForecast & { basis: string }; memberName: (id: string) => string }> = ({ forecast, memberName }) => {
+/** For the chair and the admin once the agenda has closed: take the agenda in the proposed order. */
+export interface ApplyOrder {
+  meetingId: string;
+  csrf: string;
+}
+
+export const Forecast: FC<{ forecast: AgendaForecast & { basis: string }; memberName: (id: string) => string; apply?: ApplyOrder | null }> = ({ forecast, memberName, apply }) => {
   const r = forecast.replies;
   const byRef = new Map(forecast.items.map((i) => [i.reference, i]));
   return (
@@ -112,6 +119,14 @@ export const Forecast: FC<{ forecast: AgendaForecast & { basis: string }; member
               </li>
             ))}
           </ol>
+          {apply && forecast.reordered && forecast.basis === 'agenda' ? (
+            <Form action={`${meetingHref(apply.meetingId)}/agenda/order`} csrf={apply.csrf}>
+              {forecast.proposedOrder.map((ref) => (
+                <input type="hidden" name="order" value={byRef.get(ref)?.itemId ?? ''} />
+              ))}
+              <Button variant="secondary">Take the agenda in this order</Button>
+            </Form>
+          ) : null}
           {forecast.leaving.length ? (
             <Table
               caption="Who leaves the room, and how often"
@@ -129,6 +144,14 @@ export const Forecast: FC<{ forecast: AgendaForecast & { basis: string }; member
 };
 
 export function registerForecastPages(web: WebApp): void {
+  web.post('/app/meetings/:meetingId/agenda/order', (c) => {
+    const meetingId = c.req.param('meetingId');
+    const order = many(formOf(c), 'order');
+    return act(c, meetingHref(meetingId), { kind: 'success', title: 'The agenda is in the proposed order', text: 'Its items are numbered by their new places.' }, () =>
+      runMeetingAction(c.get('deps'), meetingId, reorderAgendaUpdate, { actor: signedIn(c), order }),
+    );
+  });
+
   web.post('/app/meetings/:meetingId/replies', (c) => {
     const meetingId = c.req.param('meetingId');
     const reply = one(formOf(c), 'reply');

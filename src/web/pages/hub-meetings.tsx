@@ -260,7 +260,9 @@ async function meetingPage(c: WebContext, meetingId: string, failed?: Failed): P
       <MeetingSummary meeting={meeting} />
       <Agenda meeting={meeting} />
       {mayReply(user, meeting) ? <YourReply meetingId={meetingId} reply={reply} csrf={csrf} /> : null}
-      {forecast ? <Forecast forecast={forecast} memberName={(id) => forecast.members.find((x) => x.id === id)?.name ?? memberName(id)} /> : null}
+      {forecast ? (
+        <Forecast forecast={forecast} memberName={(id) => forecast.members.find((x) => x.id === id)?.name ?? memberName(id)} apply={may('reorderAgenda') ? { meetingId, csrf } : null} />
+      ) : null}
       {meeting.state === 'OPEN' || meeting.state === 'CLOSED' ? <Attendance meeting={meeting} names={names} csrf={csrf} mayRecord={may('recordAttendance')} /> : null}
       {CONTROLS.filter((control) => may(control.action)).map((control) => (
         <>
