@@ -32,7 +32,8 @@ const pathFor = (template: string) =>
     .replace('{itemId}', 'item-1')
     .replace('{roundId}', 'no-such-round')
     .replace('{userId}', 'priya.shah')
-    .replace('{tokenId}', 'abcdefghij');
+    .replace('{tokenId}', 'abcdefghij')
+    .replace('{interestId}', 'int-0123456789ab');
 
 /** Someone allowed to reach each route's body validation (auth passes; the body is checked first). */
 const ACTOR = 'ian.thompson';
