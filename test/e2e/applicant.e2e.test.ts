@@ -1,21 +1,14 @@
 // A programme team's work in a real browser: writing a bid step by step, fixing mistakes,
 // submitting it, a bid returned by intake and resubmitted, withdrawing one, and refusals.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../helpers/context.js';
+import { describe, expect, it } from 'vitest';
+import type { TestContext } from '../helpers/context.js';
 import { reviewToAssembly, smallBid, submit } from '../helpers/lifecycle.js';
 import { csrfOf, fillAbout, fillCosts, fillEvidence, fillPlan, fillReach, group, press, pressExpectingErrors, referenceOf, reloadUntil, row, textOf, writeBid } from './drive.js';
-import { expectAccessible, message, screenshot, signedInPage, startWeb, type Web } from './harness.js';
+import { expectAccessible, message, screenshot, signedInPage, type Web, withBrowser } from './harness.js';
 
 let ctx: TestContext;
 let web: Web;
-beforeAll(async () => {
-  ctx = await createTestContext();
-  web = await startWeb(ctx);
-}, 120_000);
-afterAll(async () => {
-  await web?.close();
-  await ctx?.close();
-});
+withBrowser((c, w) => ((ctx = c), (web = w)));
 
 describe("a programme team's bids in the browser", () => {
   it('writes a bid step by step, fixes mistakes, changes an answer and submits it to the evaluation hub', async () => {

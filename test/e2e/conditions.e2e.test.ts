@@ -1,27 +1,19 @@
 // Conditions with due dates in a real browser: the chair gives a condition its due day on the
 // decision form, the bid's page shows the programme team each condition with its due day and
 // state, and the hub lead records one as met, with its evidence, from the same page.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { londonDay } from '../../src/domain/calendar.js';
 import { dayInWords } from '../../src/model/bid.js';
 import { closeMeetingUpdate, openMeetingUpdate, recordAttendanceUpdate } from '../../src/shared.js';
-import { createTestContext, type TestContext } from '../helpers/context.js';
+import type { TestContext } from '../helpers/context.js';
 import { actor, meetingAct, meetingHandle, meetingWithAgenda, QUORATE, reviewToAssembly, smallBid, submit, waitForBid } from '../helpers/lifecycle.js';
 import { click } from './drive.js';
-import { expectAccessible, message, screenshot, signedInPage, startWeb, type Web } from './harness.js';
+import { expectAccessible, message, screenshot, signedInPage, type Web, withBrowser } from './harness.js';
 
 let ctx: TestContext;
 let web: Web;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-  web = await startWeb(ctx);
-}, 120_000);
-
-afterAll(async () => {
-  await web?.close();
-  await ctx?.close();
-});
+withBrowser((c, w) => ((ctx = c), (web = w)));
 
 describe('conditions of a decision', () => {
   it('are shown with their due days and state, and the hub lead records one as met', async () => {

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect, vi } from 'vitest';
-import type { TestContext } from '../helpers/context.js';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { createTestContext, type ContextOptions, type TestContext } from '../helpers/context.js';
 
 // A browser test drives many pages, each a real request through the API and the workflows; on a
 // loaded two-core machine one test can take minutes. Bounds on conditions inside stay as they are.
@@ -48,6 +48,23 @@ export async function startWeb(ctx: TestContext, port = 0): Promise<Web> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The app on real HTTP and a browser for a test file: started before its tests (`use` gets them),
+ * both closed after them, so each file has its own database, task queue and browser.
+ */
+export function withBrowser(use: (ctx: TestContext, web: Web) => void, options: ContextOptions = {}): void {
+  const started: { ctx?: TestContext; web?: Web } = {};
+  beforeAll(async () => {
+    started.ctx = await createTestContext(options);
+    started.web = await startWeb(started.ctx);
+    use(started.ctx, started.web);
+  }, 120_000);
+  afterAll(async () => {
+    await started.web?.close();
+    await started.ctx?.close();
+  });
 }
 
 /** A fresh browser context (its own cookies) signed in as this demo user, by their token. */

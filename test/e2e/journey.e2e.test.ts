@@ -5,23 +5,16 @@
 // here goes round the pages: every step is a click or a keystroke a person would make.
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src/db/demo.js';
-import { createTestContext, type TestContext } from '../helpers/context.js';
+import type { TestContext } from '../helpers/context.js';
 import { QUORATE } from '../helpers/lifecycle.js';
 import { click, dayFromNow, fillDate, group, press, recordAttendance, referenceOf, reloadUntil, row, writeBid } from './drive.js';
-import { expectAccessible, message, screenshot, signedInPage, startWeb, type Web } from './harness.js';
+import { expectAccessible, message, screenshot, signedInPage, type Web, withBrowser } from './harness.js';
 
 let ctx: TestContext;
 let web: Web;
-beforeAll(async () => {
-  ctx = await createTestContext();
-  web = await startWeb(ctx);
-}, 120_000);
-afterAll(async () => {
-  await web?.close();
-  await ctx?.close();
-});
+withBrowser((c, w) => ((ctx = c), (web = w)));
 
 const VOTERS = ['sarah.collins', 'mark.osei', 'aisha.begum', 'peter.novak', 'laura.king'];
 

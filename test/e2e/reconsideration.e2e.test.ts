@@ -2,26 +2,18 @@
 // Assembly did not support its bid, the hub lead returns it to the Assembly from the same page,
 // and a later meeting's agenda takes it and decides it again. The meetings run through their
 // workflows; the browser is for the two people whose forms these are.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { closeMeetingUpdate, openMeetingUpdate, recordAttendanceUpdate, recordDecisionUpdate, type MeetingStatus } from '../../src/shared.js';
-import { createTestContext, type TestContext } from '../helpers/context.js';
+import type { TestContext } from '../helpers/context.js';
 import { actor, meetingAct, meetingHandle, meetingWithAgenda, QUORATE, reviewToAssembly, smallBid, submit, waitForBid } from '../helpers/lifecycle.js';
 import { click, row } from './drive.js';
-import { expectAccessible, message, screenshot, signedInPage, startWeb, type Web } from './harness.js';
+import { expectAccessible, message, screenshot, signedInPage, type Web, withBrowser } from './harness.js';
 
 let ctx: TestContext;
 let web: Web;
 let meetings = 0;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-  web = await startWeb(ctx);
-}, 120_000);
-
-afterAll(async () => {
-  await web?.close();
-  await ctx?.close();
-});
+withBrowser((c, w) => ((ctx = c), (web = w)));
 
 const chair = () => actor('sarah.collins');
 

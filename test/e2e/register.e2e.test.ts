@@ -2,24 +2,16 @@
 // first says what is missing), sees it in their interests and the published register, downloads
 // the register, and withdraws it; at 320px too. Then the chair sees it in a meeting's quorum
 // forecast, the item flagged. Every page axe-clean.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../helpers/context.js';
+import { describe, expect, it } from 'vitest';
+import type { TestContext } from '../helpers/context.js';
 import { reviewToAssembly, scheduleMeeting, smallBid, submit } from '../helpers/lifecycle.js';
 import { click, fillDate, reloadUntil } from './drive.js';
-import { expectAccessible, message, screenshot, signedInPage, startWeb, type Web } from './harness.js';
+import { expectAccessible, message, screenshot, signedInPage, type Web, withBrowser } from './harness.js';
 
 let ctx: TestContext;
 let web: Web;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-  web = await startWeb(ctx);
-}, 120_000);
-
-afterAll(async () => {
-  await web?.close();
-  await ctx?.close();
-});
+withBrowser((c, w) => ((ctx = c), (web = w)));
 
 describe('the register of interests', () => {
   it('takes a declaration, lists it, exports it, applies it to the quorum forecast, and withdraws it', async () => {

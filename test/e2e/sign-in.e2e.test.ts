@@ -6,18 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src/db/demo.js';
 import { demoTokensFile, type DemoToken } from '../../src/services/demo.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
-import { expectAccessible, message, screenshot, signedInPage, startWeb, type Web } from './harness.js';
+import { expectAccessible, message, screenshot, signedInPage, startWeb, type Web, withBrowser } from './harness.js';
 
 let ctx: TestContext;
 let web: Web;
-beforeAll(async () => {
-  ctx = await createTestContext();
-  web = await startWeb(ctx);
-}, 120_000);
-afterAll(async () => {
-  await web?.close();
-  await ctx?.close();
-});
+withBrowser((c, w) => ((ctx = c), (web = w)));
 
 describe('signing in', () => {
   it('refuses a wrong token with a clear message, then signs in and out', async () => {
