@@ -71,14 +71,19 @@ export function dependencyError(error: unknown): ApiError | undefined {
     if (typeof code === 'string' && (DB_CONNECTION_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code))) {
       return new ApiError(503, 'service_unavailable', 'The database is not answering just now; try again shortly', { dependency: 'database', retryAfterSeconds: RETRY_AFTER_SECONDS });
     }
-    if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) {
+    // The client gave up waiting for an Update's answer: at the deadline ACTION_TIMEOUT sets, it
+    // reports 'Timeout expired', or under load sometimes 'Call cancelled' (grpc CANCELLED). Either
+    // way the action may have been applied: a 503 with the unknown outcome, as for DEADLINE_EXCEEDED.
+    const updateGaveUp = e.name === 'WorkflowUpdateRPCTimeoutOrCancelledError';
+    if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED || updateGaveUp) {
+      const unknown = code === GRPC_DEADLINE_EXCEEDED || updateGaveUp;
       return new ApiError(
         503,
         'service_unavailable',
-        code === GRPC_DEADLINE_EXCEEDED
+        unknown
           ? 'The workflow engine did not answer in time. An action may have been applied: send it again with the same Idempotency-Key, which applies it at most once'
           : 'The workflow engine is not answering just now; try again shortly (with the same Idempotency-Key, for an action)',
-        { dependency: 'temporal', retryAfterSeconds: RETRY_AFTER_SECONDS, outcome: code === GRPC_DEADLINE_EXCEEDED ? 'unknown' : 'not_applied' },
+        { dependency: 'temporal', retryAfterSeconds: RETRY_AFTER_SECONDS, outcome: unknown ? 'unknown' : 'not_applied' },
       );
     }
   }
