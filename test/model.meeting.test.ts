@@ -3,38 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { lifecyclePolicy } from '../src/config/policy.js';
-import { DEMO_USERS } from '../src/db/demo.js';
 import * as meeting from '../src/model/meeting.js';
 import * as round from '../src/model/round.js';
-import type { AgendaPlacement, AllocationSummary, Member } from '../src/shared.js';
-import { actor, QUORATE } from './helpers/lifecycle.js';
+import type { AllocationSummary } from '../src/shared.js';
+import { actor, ASSEMBLY_MEMBERS as members, placement, QUORATE } from './helpers/lifecycle.js';
 
 const policy = lifecyclePolicy(loadConfig({}));
 const AT = '2026-12-02T10:00:00.000Z';
-const members: Member[] = DEMO_USERS.filter((u) => u.roles.some((r) => r === 'assembly_member' || r === 'assembly_chair')).map((u) => ({
-  id: u.id,
-  name: u.name,
-  organisation: u.organisation,
-  profession: u.profession ?? null,
-  roles: u.roles,
-}));
-
-const placement = (reference: string, extra: Partial<AgendaPlacement> = {}): AgendaPlacement => ({
-  reference,
-  title: `Bid ${reference}`,
-  purpose: 'decision',
-  leadOrganisation: 'NNUH',
-  partnerOrganisations: [],
-  interests: [],
-  band: 'medium',
-  benefitScore: 70,
-  totalPence: 10_000_000,
-  delegation: 'assembly',
-  deferrals: 0,
-  safetyEscalation: false,
-  mustFund: false,
-  ...extra,
-});
 
 function opened(present = QUORATE) {
   const m0 = meeting.newMeeting({ meetingId: 'm1', title: 'CCP Assembly', scheduledFor: AT, agendaClosesAt: AT, createdBy: actor('ian.thompson'), policy });

@@ -4,42 +4,17 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { lifecyclePolicy } from '../src/config/policy.js';
-import { DEMO_USERS } from '../src/db/demo.js';
 import { forecastAgenda, proposeOrder, runs, type AttendanceReply, type Outlook } from '../src/model/agenda-forecast.js';
 import * as meeting from '../src/model/meeting.js';
 import { currentOn, interestInWords, registeredConflict } from '../src/model/register.js';
-import type { AgendaPlacement, Member, RegisteredInterest } from '../src/shared.js';
-import { actor, QUORATE } from './helpers/lifecycle.js';
+import type { Member, RegisteredInterest } from '../src/shared.js';
+import { actor, ASSEMBLY_MEMBERS as members, placement, QUORATE } from './helpers/lifecycle.js';
 
 const policy = lifecyclePolicy(loadConfig({}));
 const AT = '2026-12-02T10:00:00.000Z';
-const members: Member[] = DEMO_USERS.filter((u) => u.roles.some((r) => r === 'assembly_member' || r === 'assembly_chair')).map((u) => ({
-  id: u.id,
-  name: u.name,
-  organisation: u.organisation,
-  profession: u.profession ?? null,
-  roles: u.roles,
-}));
 
 const director = (organisation: string, body = organisation): RegisteredInterest => ({ id: `int-${organisation.toLowerCase()}`, organisation, body, kind: 'directorship', description: 'Non-executive director', from: '2024-04-01', to: null });
 const withInterest = (list: Member[], id: string, interest: RegisteredInterest): Member[] => list.map((m) => (m.id === id ? { ...m, interests: [interest] } : m));
-
-const placement = (reference: string, extra: Partial<AgendaPlacement> = {}): AgendaPlacement => ({
-  reference,
-  title: `Bid ${reference}`,
-  purpose: 'decision',
-  leadOrganisation: 'NNUH',
-  partnerOrganisations: [],
-  interests: [],
-  band: 'medium',
-  benefitScore: 70,
-  totalPence: 10_000_000,
-  delegation: 'assembly',
-  deferrals: 0,
-  safetyEscalation: false,
-  mustFund: false,
-  ...extra,
-});
 
 function opened(list: Member[], present = QUORATE, placements = [placement('NW-2026-0001', { partnerOrganisations: ['QEH'] })]) {
   const m0 = meeting.newMeeting({ meetingId: 'm1', title: 'CCP Assembly', scheduledFor: AT, agendaClosesAt: AT, createdBy: actor('ian.thompson'), policy });

@@ -20,7 +20,9 @@ import {
   statusQuery,
   WORKFLOW_TYPES,
   type Actor,
+  type AgendaPlacement,
   type BidStatus,
+  type Member,
   type MeetingStatus,
   type Rating,
   type RatingCriterion,
@@ -55,6 +57,33 @@ export function costing(thisYear: number, nextYear = 0): BidSubmission {
 
 /** Seven voting members of the demo Assembly, none from NNUH, QEH or JPUH: the chair among them, five professions, quorate. */
 export const QUORATE = ['sarah.collins', 'mark.osei', 'aisha.begum', 'peter.novak', 'laura.king', 'ben.carter', 'omar.farouk'];
+
+/** The demo Assembly's voting members, as a meeting's membership holds them. */
+export const ASSEMBLY_MEMBERS: Member[] = DEMO_USERS.filter((u) => u.roles.some((r) => r === 'assembly_member' || r === 'assembly_chair')).map((u) => ({
+  id: u.id,
+  name: u.name,
+  organisation: u.organisation,
+  profession: u.profession ?? null,
+  roles: u.roles,
+}));
+
+/** One item for the Assembly's agenda: a medium-band decision led by NNUH unless told otherwise. */
+export const placement = (reference: string, extra: Partial<AgendaPlacement> = {}): AgendaPlacement => ({
+  reference,
+  title: `Bid ${reference}`,
+  purpose: 'decision',
+  leadOrganisation: 'NNUH',
+  partnerOrganisations: [],
+  interests: [],
+  band: 'medium',
+  benefitScore: 70,
+  totalPence: 10_000_000,
+  delegation: 'assembly',
+  deferrals: 0,
+  safetyEscalation: false,
+  mustFund: false,
+  ...extra,
+});
 
 /** The example bid (£390,000 over two years: two evaluators), under a fresh reference. */
 export function largeBid(overrides: Partial<BidSubmission> = {}): BidSubmission {

@@ -367,14 +367,21 @@ const InIntake: FC<{ reference: string; title: string }> = ({ reference, title }
 );
 
 /** Where intake is, for the page's live region: running, or finished (and the page reloads). */
-async function intakeRunning(deps: Parameters<typeof getVisibleBid>[0], user: Parameters<typeof getVisibleBid>[1], reference: string): Promise<boolean> {
+type Deps = Parameters<typeof getVisibleBid>[0];
+type User = Parameters<typeof getVisibleBid>[1];
+
+/**
+ * The bid as its page shows it: from the read model, or, while intake has not yet written it
+ * there, the running workflow's own status, if this person may see that bid. Otherwise the read
+ * model's 404 (or whatever else it refused with) stands.
+ */
+async function visibleOrInIntake(deps: Deps, user: User, reference: string): Promise<{ bid: BidView; running?: never } | { bid?: never; running: BidStatus }> {
   try {
-    return inIntake((await getVisibleBid(deps, user, reference)).state);
+    return { bid: await getVisibleBid(deps, user, reference) };
   } catch (error) {
-    if (toApiError(error).status !== 404) throw error;
-    const running = await getBidStatusFromWorkflow(deps, reference);
+    const running = toApiError(error).status === 404 ? await getBidStatusFromWorkflow(deps, reference) : null;
     if (!running || !canSee(user, { ...running, status: running })) throw error;
-    return inIntake(running.state);
+    return { running };
   }
 }
 
@@ -383,23 +390,17 @@ export function registerBidPage(web: WebApp): void {
     const user = c.get('user');
     // A fragment has no page to send a signed-out person to; the region keeps what it showed.
     if (!user) return c.body(null, 401);
-    const running = await intakeRunning(c.get('deps'), user, c.req.param('reference'));
+    const { bid, running } = await visibleOrInIntake(c.get('deps'), user, c.req.param('reference'));
     c.header('Cache-Control', 'no-store');
-    return c.html(<p>{running ? INTAKE_RUNNING : INTAKE_DONE}</p>);
+    return c.html(<p>{inIntake((bid ?? running).state) ? INTAKE_RUNNING : INTAKE_DONE}</p>);
   });
 
   web.get(`${BID_ROUTE}`, async (c) => {
     const user = signedIn(c);
     const deps = c.get('deps');
     const reference = c.req.param('reference');
-    let bid: BidView;
-    try {
-      bid = await getVisibleBid(deps, user, reference);
-    } catch (error) {
-      const running = toApiError(error).status === 404 ? await getBidStatusFromWorkflow(deps, reference) : null;
-      if (!running || !canSee(user, { ...running, status: running })) throw error;
-      return render(c, { title: `${running.title} (${reference})`, current: '/app/bids' }, <InIntake reference={reference} title={running.title} />);
-    }
+    const { bid, running } = await visibleOrInIntake(deps, user, reference);
+    if (running) return render(c, { title: `${running.title} (${reference})`, current: '/app/bids' }, <InIntake reference={reference} title={running.title} />);
     const status = bid.status as unknown as BidStatus;
     const [actions, events, score, organisations, letters] = await Promise.all([
       allowedBidActions(deps, user, reference),
