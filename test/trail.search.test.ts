@@ -203,8 +203,8 @@ describe('the raw CSV from PostgreSQL', () => {
 });
 
 describe('GET /trail with four or more of the bid attributes', () => {
-  it("narrows to the matching bids first, and still applies every filter to their events (the year too)", async () => {
-    // Alike in every attribute but the year: the bids query leaves the year to the event query.
+  it('narrows to the matching bids first, the year and the amount among their attributes, then pages their events', async () => {
+    // Alike in every attribute but the year.
     await bidWithEvents('SR-2031-Y1', [11, 12], { year: '2031/32' });
     await bidWithEvents('SR-2031-Y2', [13, 14], { year: '2032/33' });
     const filters = { ambition: 'mental_health', place: 'norwich', state: 'HUB_REVIEW', organisation: 'NNUH' } as const;
@@ -215,5 +215,16 @@ describe('GET /trail with four or more of the bid attributes', () => {
     expect(newest.nextCursor).not.toBeNull();
     const none = await searchTrail(ctx.db, { ...filters, financialYear: '2040/41' }, 0, 100);
     expect(none.items).toEqual([]);
+  });
+
+  it("finds a bid's events under its attributes now: a bid that changes is found by the new and not the old", async () => {
+    await bidWithEvents('SR-2033-S1', [21, 22], { year: '2033/34' });
+    const filters = { ambition: 'mental_health', place: 'norwich', organisation: 'NNUH', financialYear: '2033/34' } as const;
+    const found = async (f: TrailFilters) => (await searchTrail(ctx.db, f, 0, 100)).items.map((e) => `${e.streamId} ${e.action} ${e.bid.bidState}`);
+    expect(await found({ ...filters, state: 'HUB_REVIEW' })).toEqual(['SR-2033-S1 search.m21 HUB_REVIEW', 'SR-2033-S1 search.m22 HUB_REVIEW']);
+    await ctx.db.execute(sql`update bids set state = 'SCORING', places = '{west_norfolk}' where reference = 'SR-2033-S1'`);
+    expect(await found({ ...filters, state: 'HUB_REVIEW' })).toEqual([]);
+    expect(await found({ ...filters, state: 'SCORING' })).toEqual([]);
+    expect(await found({ ...filters, place: 'west_norfolk', state: 'SCORING' })).toEqual(['SR-2033-S1 search.m21 SCORING', 'SR-2033-S1 search.m22 SCORING']);
   });
 });
