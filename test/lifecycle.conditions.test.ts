@@ -48,6 +48,12 @@ describe('conditions with due dates', () => {
     });
     await meetingHandle(ctx, meetingId).executeUpdate(closeMeetingUpdate, { args: [{ actor: chair }] });
 
+    // The meeting's publication pack gives each condition's due day, in the CSV too.
+    const pack = await call(ctx, 'claire.dawson', 'GET', `/meetings/${meetingId}/publication`);
+    expect(pack.body.items.find((i: { reference: string }) => i.reference === reference)).toMatchObject({ conditionsDueBy: [today, tomorrow, null] });
+    const packCsv = await call(ctx, 'claire.dawson', 'GET', `/meetings/${meetingId}/publication.csv`);
+    expect(packCsv.body).toContain(`Baseline referral data to the hub (due by ${today}); Two WTE recruited (due by ${tomorrow}); Quarterly report on outcomes`);
+
     // Due today: told on the day at once. Due tomorrow: reminded at once (two days before it).
     const told = await waitForBid(ctx, reference, (b) => !!b.conditions?.items[0]?.dueNotified && !!b.conditions.items[1]?.reminded, 'the notices of both dated conditions');
     expect(told.state).toBe('ALLOCATION');

@@ -140,7 +140,7 @@ describe('the finance CSV', () => {
       appendEvents(tx, 'bid', ref, [
         bidEvent(1, 31, 'bid.submitted', {}),
         bidEvent(2, 32, 'assembly.decision_recorded', { outcome: 'supported' }),
-        bidEvent(3, 33, 'assembly.decision_applied', { meetingId: 'sr-meeting', outcome: 'supported_with_conditions', conditions: ['Report quarterly'], reason: 'Strong case', routedTo: 'ALLOCATION', delegation: 'finance' }, { fromState: 'AWAITING_ASSEMBLY', toState: 'ALLOCATION' }),
+        bidEvent(3, 33, 'assembly.decision_applied', { meetingId: 'sr-meeting', outcome: 'supported_with_conditions', conditions: ['Report quarterly', 'Name a clinical lead'], conditionsDueBy: [null, '2031-09-30'], reason: 'Strong case', routedTo: 'ALLOCATION', delegation: 'finance' }, { fromState: 'AWAITING_ASSEMBLY', toState: 'ALLOCATION' }),
         bidEvent(4, 34, 'allocation.proposed', { roundId: 'sr-round', version: 1, outcome: 'waitlisted', rank: 2, reason: 'Waitlisted' }),
       ], ctx.config.TRAIL_SEAL_KEY),
     );
@@ -162,7 +162,7 @@ describe('the finance CSV', () => {
     expect(records.map((r) => r.action)).toEqual(['assembly.decision_applied', 'allocation.overridden', 'allocation.confirmed']);
     const [assembly, override, confirmed] = records;
     expect(assembly).toMatchObject({
-      decision: 'Assembly decision', outcome: 'supported_with_conditions', outcome_label: 'Supported with conditions', conditions: 'Report quarterly', reason: 'Strong case',
+      decision: 'Assembly decision', outcome: 'supported_with_conditions', outcome_label: 'Supported with conditions', conditions: 'Report quarterly; Name a clinical lead (due by 2031-09-30)', reason: 'Strong case',
       decided_by: 'The service, automatically', state_after: 'ALLOCATION', state_after_label: 'Supported: waiting for allocation', meeting_id: 'sr-meeting',
       lead_organisation: 'NNUH', primary_ambition: 'mental_health', primary_ambition_label: 'Transforming mental health services',
       places: 'norwich;west_norfolk', places_labels: 'Norwich; West Norfolk', bid_total_pence: 39000000, bid_total_pounds: '390000.00', bid_state_now: 'FUNDED', bid_state_now_label: 'Funded',

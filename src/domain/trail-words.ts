@@ -108,3 +108,18 @@ export function payloadInWords(payload: unknown, max?: number): string {
   const line = parts.join('; ');
   return max && line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
+
+/**
+ * A decision's conditions with their due days, as the CSVs and the published pack give them: each
+ * condition's words, then "(due by …)" where it has a day (ISO by default; a page passes its own
+ * wording). Conditions recorded before due days existed give their words alone.
+ */
+export function conditionsWithDueDays(conditions: unknown, dueBy: unknown, day: (isoDay: string) => string = (d) => d): string[] {
+  const texts: unknown[] = Array.isArray(conditions) ? conditions : [];
+  const days: unknown[] = Array.isArray(dueBy) ? dueBy : [];
+  return texts.flatMap((text, i) => {
+    if (typeof text !== 'string' || text === '') return [];
+    const due = days[i];
+    return [typeof due === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(due) ? `${text} (due by ${day(due)})` : text];
+  });
+}

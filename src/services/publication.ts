@@ -5,6 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import { and, eq, inArray } from 'drizzle-orm';
 import { bids, roundAllocations, users } from '../db/schema.js';
 import type { AllocationResult } from '../domain/allocation.js';
+import { conditionsWithDueDays } from '../domain/trail-words.js';
 import type { Actor, Interest } from '../shared.js';
 import type { ServiceDeps } from './bids.js';
 import { getMeeting, type MeetingDeps } from './meetings.js';
@@ -124,6 +125,8 @@ export async function meetingPublication(deps: MeetingDeps, user: Actor, meeting
       withdrawn: item.withdrawn ?? false,
       outcome: item.decision?.outcome ?? null,
       conditions: item.decision?.conditions ?? [],
+      /** Each condition's due day (YYYY-MM-DD) or null, in the order of `conditions`. */
+      conditionsDueBy: (item.decision?.conditions ?? []).map((_, k) => item.decision?.conditionsDueBy?.[k] ?? null),
       reason: item.decision?.reason ?? null,
       decidedAt: item.decision?.decidedAt ?? null,
       votes: item.decision?.votes ?? item.tally,
@@ -160,7 +163,7 @@ export function meetingPublicationCsv(pack: MeetingPublication): string {
         i.purpose,
         i.totalPence,
         i.withdrawn ? 'withdrawn' : (i.outcome ?? ''),
-        i.conditions.join('; '),
+        conditionsWithDueDays(i.conditions, i.conditionsDueBy).join('; '),
         i.reason ?? '',
         i.votes.support,
         i.votes.notSupport,

@@ -15,7 +15,7 @@ import { bidCosts, bids, decisionEvents, trailCheckpoint, trailHeads, trailSearc
 import { readStream, toStoredEvent } from '../activities/trail.js';
 import { digestOf, sealCheckpoint, sealHead, sealsEqual } from '../domain/seal.js';
 import { verifyChain, type ChainBreak, type ChainVerdict, type StoredEvent } from '../domain/trail.js';
-import { outcomeInWords, payloadInWords, poundsDecimal, roleInWords, stateInWords } from '../domain/trail-words.js';
+import { conditionsWithDueDays, outcomeInWords, payloadInWords, poundsDecimal, roleInWords, stateInWords } from '../domain/trail-words.js';
 import { actionLabel, AMBITION_LABELS, DECISION_ACTIONS, PLACE_LABELS, type Ambition, type Place } from '../domain/vocabulary.js';
 import type { Actor } from '../shared.js';
 
@@ -402,7 +402,6 @@ function decisionQuery(filters: TrailFilters, after: number, limit: number): str
 }
 
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
-const listOf = (value: unknown): string[] => (Array.isArray(value) ? value.map(textOf).filter(Boolean) : []);
 /** PostgreSQL's text array as the driver gives it: an array, or its literal ("{a,b}") from a raw query. */
 const arrayOf = (value: string[] | string): string[] => (Array.isArray(value) ? value : value.replace(/^\{|\}$/g, '').split(',').filter(Boolean).map((v) => v.replace(/^"|"$/g, '')));
 
@@ -427,7 +426,7 @@ function decisionLine(row: DecisionRow): (string | number)[] {
     row.action,
     outcome,
     outcome ? outcomeInWords(outcome) : '',
-    listOf(payload.conditions).join('; '),
+    conditionsWithDueDays(payload.conditions, payload.conditionsDueBy).join('; '),
     textOf(payload.reason),
     row.actor_id === 'system' ? roleInWords('system') : (row.actor_name ?? row.actor_id),
     row.actor_id,

@@ -5,6 +5,8 @@ import { meetingPublication, meetingPublicationCsv, roundPublication, roundPubli
 import { render, signedIn, type WebApp } from '../app.js';
 import { BackLink, Table } from '../components.js';
 import { date, money } from '../format.js';
+import { conditionsWithDueDays } from '../../domain/trail-words.js';
+import { dayInWords } from '../../model/bid.js';
 
 const Interests: FC<{ list: PublishedInterest[] }> = ({ list }) =>
   list.length === 0 ? (
@@ -89,7 +91,7 @@ export function registerPublicationPages(web: WebApp): void {
             i.leadOrganisation,
             money(i.totalPence),
             i.withdrawn ? 'withdrawn' : (i.outcome ?? 'not decided'),
-            [i.reason ?? '', ...i.conditions.map((x) => `Condition: ${x}`)].filter(Boolean).join('. '),
+            [i.reason ?? '', ...conditionsWithDueDays(i.conditions, i.conditionsDueBy, dayInWords).map((x) => `Condition: ${x}`)].filter(Boolean).join('. '),
             `${i.votes.support}, ${i.votes.notSupport}, ${i.votes.abstain}`,
             <Interests list={i.interests} />,
             i.conflicted.length ? (
