@@ -504,7 +504,8 @@ export type MeetingAction = (typeof MEETING_ACTIONS)[number];
 
 export const closeAgendaUpdate = defineUpdate<ActionOutcome, [Acting]>('closeAgenda');
 export const openMeetingUpdate = defineUpdate<ActionOutcome, [Acting]>('openMeeting');
-export const recordAttendanceUpdate = defineUpdate<ActionOutcome, [Acting & { present: string[] }]>('recordAttendance');
+/** `registered`: the register's interests current on the meeting's day for each member, attached by the service (services/meetings.ts recordAttendance). */
+export const recordAttendanceUpdate = defineUpdate<ActionOutcome, [Acting & { present: string[]; registered?: Record<string, RegisteredInterest[]> }]>('recordAttendance');
 export const declareMeetingInterestUpdate = defineUpdate<ActionOutcome, [Acting & { itemId: string; nature: string }]>('declareMeetingInterest');
 export const castVoteUpdate = defineUpdate<ActionOutcome, [Acting & { itemId: string; vote: Vote }]>('castVote');
 export const recordDecisionUpdate = defineUpdate<

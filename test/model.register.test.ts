@@ -55,6 +55,27 @@ describe('a registered interest', () => {
     expect(q.conflicted).toContainEqual({ id: 'james.lee', name: 'Dr James Lee', reason: "belongs to NNUH, the bid's lead organisation" });
   });
 
+  it('counts the register as it stands when attendance is recorded: an interest registered since the agenda closed lowers quorum, one ended raises it', () => {
+    const m0 = meeting.newMeeting({ meetingId: 'm1', title: 'CCP Assembly', scheduledFor: AT, agendaClosesAt: AT, createdBy: actor('ian.thompson'), policy });
+    const closed = meeting.agendaClosed(m0, withInterest(members, 'laura.king', director('NNUH')), [placement('NW-2026-0001')]).model;
+    const open = meeting.opened(closed, actor('sarah.collins'), AT).model;
+    const register = Object.fromEntries(members.map((x) => [x.id, x.id === 'peter.novak' ? [director('NNUH')] : []]));
+    const s = meeting.attendanceRecorded(open, actor('sarah.collins'), { present: QUORATE, registered: register });
+    const q = meeting.quorum(s.model, s.model.items['item-1']!);
+    expect(q.conflicted?.map((c) => c.id).sort()).toEqual(['james.lee', 'peter.novak']); // laura.king's interest ended
+    expect(q.eligiblePresent).toBe(6);
+    expect(s.events[0]!.payload).toMatchObject({ registerChanged: ['laura.king', 'peter.novak'] });
+    expect(meeting.checkMeetingAction(s.model, 'castVote', actor('peter.novak'), { itemId: 'item-1', vote: 'support' })).toMatchObject({ rule: 'conflict_of_interest' });
+
+    // The same register again changes nothing, and says nothing; a meeting without it is as it was.
+    const again = meeting.attendanceRecorded(s.model, actor('sarah.collins'), { present: QUORATE, registered: register });
+    expect(again.model.members).toEqual(s.model.members);
+    expect(again.events[0]!.payload).not.toHaveProperty('registerChanged');
+    const without = meeting.attendanceRecorded(open, actor('sarah.collins'), { present: QUORATE });
+    expect(without.model.members).toBe(open.members);
+    expect(without.events[0]!.payload).not.toHaveProperty('registerChanged');
+  });
+
   it('stops the member voting, whether the agenda loaded it or the member carries it now', () => {
     const m = opened(withInterest(members, 'peter.novak', director('NNUH')));
     const refusal = meeting.checkMeetingAction(m, 'castVote', actor('peter.novak'), { itemId: 'item-1', vote: 'support' });

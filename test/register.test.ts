@@ -138,6 +138,34 @@ describe('votes and quorum', () => {
   });
 });
 
+describe('the register when the meeting sits', () => {
+  it('counts an interest registered after the agenda closed against quorum once attendance is recorded, and names it', async () => {
+    const reference = await submit(ctx, smallBid());
+    await reviewToAssembly(ctx, reference);
+    const id = meetingId();
+    const closed = await meetingWithAgenda(ctx, id);
+    expect(closed.members.find((m) => m.id === 'laura.king')?.interests).toBeUndefined();
+    const interest = await declare('laura.king', { organisation: 'NNUH', kind: 'employment', description: 'Sessional GP at the trust' });
+    expect((await call(ctx, 'sarah.collins', 'POST', `/meetings/${id}/open`, {})).status).toBe(200);
+    const attended = await call(ctx, 'sarah.collins', 'POST', `/meetings/${id}/attendance`, { present: QUORATE });
+    expect(attended.status, JSON.stringify(attended.body)).toBe(200);
+    const item = attended.body.items.find((i: { reference: string }) => i.reference === reference);
+    expect(item.quorum).toMatchObject({ quorate: true, eligiblePresent: 6 });
+    expect(item.conflicted).toContain('laura.king');
+    const [recorded] = await ctx.db.select().from(decisionEvents).where(and(eq(decisionEvents.streamId, id), eq(decisionEvents.action, 'meeting.attendance_recorded')));
+    expect(recorded!.payload).toMatchObject({ registerChanged: ['laura.king'] });
+    const vote = await call(ctx, 'laura.king', 'POST', `/meetings/${id}/items/${item.itemId}/votes`, { vote: 'support' });
+    expect(vote.body.error.message).toContain(`may not vote on ${reference}: has a registered interest in`);
+
+    // Withdrawn before attendance is recorded again: they count once more.
+    await withdraw('laura.king', interest);
+    const again = await call(ctx, 'sarah.collins', 'POST', `/meetings/${id}/attendance`, { present: QUORATE });
+    const after = again.body.items.find((i: { reference: string }) => i.reference === reference);
+    expect(after.quorum).toMatchObject({ eligiblePresent: 7 });
+    expect(after.conflicted).not.toContain('laura.king');
+  });
+});
+
 describe('attendance replies and the forecast', () => {
   it('moves the forecast with the replies, and takes replies only from members before the meeting opens', async () => {
     const reference = await submit(ctx, smallBid());

@@ -125,7 +125,11 @@ export function tally(item: AgendaItem): VoteTally {
 export interface MeetingActionArgs {
   closeAgenda: Record<string, never>;
   openMeeting: Record<string, never>;
-  recordAttendance: { present: string[] };
+  /**
+   * `registered`: each member's interests from the register current on the meeting's day, as the
+   * service reads them when the chair records attendance (absent in meetings from before it).
+   */
+  recordAttendance: { present: string[]; registered?: Record<string, RegisteredInterest[]> };
   declareMeetingInterest: { itemId: string; nature?: string };
   castVote: { itemId: string; vote?: Vote };
   recordDecision: { itemId: string; outcome?: AssemblyOutcome | RatificationOutcome; conditions?: string[]; conditionsDueBy?: (string | null)[]; reason?: string };
@@ -347,13 +351,26 @@ export function opened(m: MeetingModel, actor: Actor, now: string): Step<Meeting
   return step({ ...m, state: 'OPEN', openedAt: now }, [ev(person(actor), 'assembly_chair', 'meeting.opened', { openedAt: now })]);
 }
 
-export function attendanceRecorded(m: MeetingModel, actor: Actor, { present: ids }: MeetingActionArgs['recordAttendance']): Step<MeetingModel> {
-  const next: MeetingModel = { ...m, present: [...new Set(ids)].sort() };
+export function attendanceRecorded(m: MeetingModel, actor: Actor, { present: ids, registered }: MeetingActionArgs['recordAttendance']): Step<MeetingModel> {
+  // The register as it stands when the meeting sits, not as it stood when the agenda closed: an
+  // interest registered (or withdrawn) since counts for quorum from here. Only the members whose
+  // interests changed are named on the event, so a meeting without changes records what it did.
+  const changed = registered ? m.members.filter((x) => x.id in registered && !sameInterests(x.interests ?? [], registered[x.id]!)) : [];
+  const members = changed.length ? m.members.map((x) => (changed.includes(x) ? withInterests(x, registered![x.id]!) : x)) : m.members;
+  const next: MeetingModel = { ...m, members, present: [...new Set(ids)].sort() };
   // Quorum per item is recorded with each decision; here only how many items are quorate, so
   // the event stays the same size however long the agenda.
   const items = itemsOf(next);
   const quorate = items.filter((i) => quorum(next, i).quorate).length;
-  return step(next, [ev(person(actor), 'assembly_chair', 'meeting.attendance_recorded', { present: next.present, items: items.length, quorateItems: quorate })]);
+  const refreshed = changed.length ? { registerChanged: changed.map((x) => x.id).sort() } : {};
+  return step(next, [ev(person(actor), 'assembly_chair', 'meeting.attendance_recorded', { present: next.present, items: items.length, quorateItems: quorate, ...refreshed })]);
+}
+
+const interestKey = (i: RegisteredInterest) => `${i.id}|${i.from}|${i.to ?? ''}`;
+const sameInterests = (a: RegisteredInterest[], b: RegisteredInterest[]) => a.map(interestKey).sort().join() === b.map(interestKey).sort().join();
+function withInterests(member: Member, interests: RegisteredInterest[]): Member {
+  const { interests: _old, ...rest } = member;
+  return interests.length ? { ...rest, interests } : rest;
 }
 
 export function meetingInterestDeclared(m: MeetingModel, actor: Actor, { itemId, nature }: MeetingActionArgs['declareMeetingInterest'], now: string): Step<MeetingModel> {

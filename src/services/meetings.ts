@@ -18,6 +18,7 @@ import {
   meetingAllowedActionsQuery,
   meetingStatusQuery,
   meetingWorkflowId,
+  recordAttendanceUpdate,
   WORKFLOW_TYPES,
   type Actor,
   type MeetingAction,
@@ -25,6 +26,7 @@ import {
   type MeetingWorkflowInput,
 } from '../shared.js';
 import type { ServiceDeps } from './bids.js';
+import { currentInterests } from './interests.js';
 import { firstRecord } from './records.js';
 
 export type MeetingDeps = ServiceDeps & { config: Config };
@@ -136,4 +138,18 @@ export async function runMeetingAction<Ret, Args>(deps: MeetingDeps, meetingId: 
   }
   const [row] = await deps.db.select({ model: meetings.model, status: meetings.status }).from(meetings).where(eq(meetings.id, meetingId)).limit(1);
   return meetingStatusOf(row!);
+}
+
+/**
+ * The chair records who is present, with the register as it stands on the meeting's day for each
+ * voting member (read here: the workflow does no I/O for a human action), so quorum counts an
+ * interest registered, or ended, since the agenda closed.
+ */
+export async function recordAttendance(deps: MeetingDeps, meetingId: string, actor: Actor, present: string[]): Promise<MeetingStatus> {
+  const [row] = await deps.db.select({ scheduledFor: meetings.scheduledFor, model: meetings.model }).from(meetings).where(eq(meetings.id, meetingId)).limit(1);
+  const members = (row?.model as MeetingModel | null)?.members;
+  if (!row || !members) return runMeetingAction(deps, meetingId, recordAttendanceUpdate, { actor, present });
+  const current = await currentInterests(deps.db, members.map((m) => m.id), londonDay(row.scheduledFor));
+  const registered = Object.fromEntries(members.map((m) => [m.id, current.get(m.id) ?? []]));
+  return runMeetingAction(deps, meetingId, recordAttendanceUpdate, { actor, present, registered });
 }

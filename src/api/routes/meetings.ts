@@ -1,7 +1,7 @@
 // CCP Assembly meetings: scheduling (admin), the agenda, attendance, interests, votes and the
 // chair's decisions, each through the meeting's workflow, whose validators decide.
 import { createRoute, z } from '@hono/zod-openapi';
-import { getMeeting, listMeetings, runMeetingAction, scheduleMeeting } from '../../services/meetings.js';
+import { getMeeting, listMeetings, recordAttendance, runMeetingAction, scheduleMeeting } from '../../services/meetings.js';
 import {
   cancelMeetingUpdate,
   castVoteUpdate,
@@ -10,7 +10,6 @@ import {
   declareMeetingInterestUpdate,
   openMeetingUpdate,
   reorderAgendaUpdate,
-  recordAttendanceUpdate,
   recordDecisionUpdate,
   type MeetingStatus,
 } from '../../shared.js';
@@ -124,7 +123,7 @@ export function meetingsRouter() {
     c.json(statusOf(await runMeetingAction(c.get('deps'), c.req.valid('param').meetingId, openMeetingUpdate, { actor: c.get('user') })), 200),
   );
   router.openapi(meetingAction('attendance', 'Record who is present (chair)', 'The whole list of members present; send it again as people arrive or leave.', attendanceBody), async (c) =>
-    c.json(statusOf(await runMeetingAction(c.get('deps'), c.req.valid('param').meetingId, recordAttendanceUpdate, { actor: c.get('user'), ...c.req.valid('json') })), 200),
+    c.json(statusOf(await recordAttendance(c.get('deps'), c.req.valid('param').meetingId, c.get('user'), c.req.valid('json').present)), 200),
   );
   router.openapi(meetingAction('close', 'Close the meeting (chair)', 'Items without a decision are deferred to the next meeting; inquorate ones say so.', empty), async (c) =>
     c.json(statusOf(await runMeetingAction(c.get('deps'), c.req.valid('param').meetingId, closeMeetingUpdate, { actor: c.get('user') })), 200),

@@ -4,13 +4,12 @@ import type { FC } from 'hono/jsx';
 import { z } from 'zod';
 import { toApiError } from '../../api/errors.js';
 import { londonDay } from '../../domain/calendar.js';
-import { getMeeting, listMeetings, runMeetingAction, scheduleMeeting } from '../../services/meetings.js';
+import { getMeeting, listMeetings, recordAttendance, runMeetingAction, scheduleMeeting } from '../../services/meetings.js';
 import {
   cancelMeetingUpdate,
   closeAgendaUpdate,
   closeMeetingUpdate,
   openMeetingUpdate,
-  recordAttendanceUpdate,
   type MeetingAction,
   type MeetingStatus,
 } from '../../shared.js';
@@ -185,7 +184,7 @@ export function registerMeetingPages(web: WebApp): void {
     const meetingId = c.req.param('meetingId');
     const present = many(formOf(c), 'present');
     return act(c, meetingHref(meetingId), { kind: 'success', title: 'Attendance recorded', text: `${present.length} ${present.length === 1 ? 'member' : 'members'} present.` }, () =>
-      runMeetingAction(c.get('deps'), meetingId, recordAttendanceUpdate, { actor: signedIn(c), present }),
+      recordAttendance(c.get('deps'), meetingId, signedIn(c), present),
     );
   });
 
