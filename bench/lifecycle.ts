@@ -36,12 +36,16 @@ const actorOf = (id: string): Actor => {
 };
 const base = bidSubmissionSchema.parse({ ...examples, reference: undefined, leadOrganisation: 'JPUH', partnerOrganisations: [], costs: [{ financialYear: '2026/27', recurrentPence: 8_000_000, nonRecurrentPence: 2_000_000 }] });
 
+// How often a waiting client looks again, as a page or a script would: 200 clients looking every
+// 20 ms were 10,000 queries a second on the machine the worker runs on, more load than the bids.
+const POLL_MS = 200;
+
 /** The evaluator assignment chose, once it has. */
 async function evaluatorOf(reference: string): Promise<string> {
   for (;;) {
     const [assigned] = rowsOf<{ evaluator_id: string }>(await bench.database.db.execute(sql`select evaluator_id from review_assignments where reference = ${reference} and active limit 1`));
     if (assigned) return assigned.evaluator_id;
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }
 const untilWaiting = async (prefix: string) => {
@@ -98,7 +102,7 @@ async function product(this: ServiceDeps, reference: string) {
   await retrying(() => submitBid(this, BENCH_TEAM, { ...base, reference }));
   const who = actorOf(await evaluatorOf(reference));
   // As a client would: act once the bid's read model offers the evaluator the review.
-  while (!(await allowedBidActions(this, who, reference)).includes('recordReviewStep')) await new Promise((r) => setTimeout(r, 20));
+  while (!(await allowedBidActions(this, who, reference)).includes('recordReviewStep')) await new Promise((r) => setTimeout(r, POLL_MS));
   const h = bench.temporal.client.workflow.getHandle(bidWorkflowId(reference));
   for (const step of REVIEW_STEPS) await retrying(() => sendUpdate(h, recordReviewStepUpdate, { actor: who, step, assessment: 'adequate', comments: 'Sound' }, `${reference}-${step}`));
   for (const criterion of RATING_CRITERIA) await retrying(() => sendUpdate(h, recordRatingUpdate, { actor: who, criterion, rating: 4, rationale: 'Good' }, `${reference}-${criterion}`));
@@ -117,9 +121,19 @@ async function bare(this: ServiceDeps, reference: string) {
   for (let n = 1; n <= 7; n += 1) await retrying(() => sendUpdate(h, bareStepUpdate, { actor: who, n }, `${reference}-${n}`));
 }
 
-console.log(`\nThe lifecycle, ${N} bids at once, to AWAITING_ASSEMBLY:`);
-const floor = await run('floor: a bare workflow, the same activities and Updates', 'BA', bare, fileURLToPath(new URL('./bare-workflow.ts', import.meta.url)));
-const ours = await run('the bid workflow', 'LC', product);
+console.log(`\nThe lifecycle, ${N} bids at once, to AWAITING_ASSEMBLY, in alternating turns (floor, product, floor, product):`);
+// Alternating, so what the machine and the server carry from one run to the next (the other
+// work on the machine, the histories already stored) falls on both alike.
+const turns: { floor: number[]; ours: number[] } = { floor: [], ours: [] };
+for (const [floorPrefix, ourPrefix] of [['BA', 'LA'], ['BB', 'LB']] as const) {
+  turns.floor.push(await run('floor: a bare workflow, the same activities and Updates', floorPrefix, bare, fileURLToPath(new URL('./bare-workflow.ts', import.meta.url))));
+  turns.ours.push(await run('the bid workflow', ourPrefix, product));
+}
+// Bids per second over both turns: all the bids over all the time.
+const rate = (list: number[]) => (list.length * N) / list.reduce((sum, r) => sum + N / r, 0);
+const floor = rate(turns.floor);
+const ours = rate(turns.ours);
+console.log(`  over both turns: the bid workflow ${ours.toFixed(2)} bids/s, the floor ${floor.toFixed(2)} bids/s`);
 console.log(`  ratio ${(ours / floor).toFixed(2)} (goal ≥ 0.8)`);
 await bench.close();
 process.exit(0);
