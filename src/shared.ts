@@ -307,6 +307,8 @@ export interface ConditionStatus {
   /** The notice on the day has gone. */
   dueNotified?: boolean;
   met?: { by: PersonRef; evidence: string; at: string };
+  /** The Assembly chair waived it, with the reason: it is no longer to be met, and its notices stop. */
+  waived?: { by: PersonRef; reason: string; at: string };
 }
 
 export interface ConditionsInForce {
@@ -340,6 +342,7 @@ export const BID_ACTIONS = [
   'requestReconsideration',
   'reviewReconsideration',
   'recordConditionMet',
+  'waiveCondition',
 ] as const;
 export type BidAction = (typeof BID_ACTIONS)[number];
 
@@ -409,6 +412,7 @@ export const requestReconsiderationUpdate = defineUpdate<ActionOutcome, [Acting 
 export const reviewReconsiderationUpdate = defineUpdate<ActionOutcome, [Acting & { outcome: ReconsiderationOutcome; reason: string }]>('reviewReconsideration');
 /** The hub lead records a condition of the decision as met, with what shows it; its notices stop. */
 export const recordConditionMetUpdate = defineUpdate<ActionOutcome, [Acting & { conditionId: string; evidence: string }]>('recordConditionMet');
+export const waiveConditionUpdate = defineUpdate<ActionOutcome, [Acting & { conditionId: string; reason: string }]>('waiveCondition');
 export const rescoreUpdate = defineUpdate<ActionOutcome, [Acting & { ruleSet?: { id: string; version: string }; reason: string }]>('rescore');
 
 /** What a bid tells a meeting that puts it on its agenda. */

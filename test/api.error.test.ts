@@ -106,6 +106,8 @@ describe('malformed bodies', () => {
     // A condition met needs which one and the evidence.
     const met = await call(ctx, 'rachel.green', 'POST', `/bids/${refs.review}/conditions/met`, { conditionId: 'first', evidence: '' });
     expect(met.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['conditionId', 'evidence']);
+    const waiver = await call(ctx, 'sarah.collins', 'POST', `/bids/${refs.review}/conditions/waiver`, { conditionId: 'c1', reason: ' ' });
+    expect(waiver.body.error.details).toEqual([expect.objectContaining({ field: 'reason' })]);
   });
 
   it('answers 400 for a bad query or path, naming it', async () => {

@@ -389,6 +389,8 @@ describe('bids, review and the Assembly', () => {
     expect(supported.status.conditions.items).toMatchObject([{ id: 'c1', text: 'Quarterly report to the hub' }, { id: 'c2', dueBy, dueAt: expect.any(String), remindAt: expect.any(String) }]);
     const met = await ok('rachel.green', 'POST', `/bids/${reference}/conditions/met`, { conditionId: 'c2', evidence: 'Baseline data received 2 January' });
     expect(met.conditions.items[1]).toMatchObject({ id: 'c2', met: { by: { id: 'rachel.green' }, evidence: 'Baseline data received 2 January' } });
+    const waived = await ok('sarah.collins', 'POST', `/bids/${reference}/conditions/waiver`, { conditionId: 'c1', reason: 'The quarterly return replaces it' });
+    expect(waived.conditions.items[0]).toMatchObject({ id: 'c1', waived: { by: { id: 'sarah.collins' }, reason: 'The quarterly return replaces it' } });
     await ok('sarah.collins', 'POST', `/meetings/${id}/close`, {});
   });
 });

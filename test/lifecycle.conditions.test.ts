@@ -2,7 +2,8 @@
 // Assembly supports a bid with a condition due today, one due tomorrow and one without a date.
 // The programme team and the hub are reminded DEADLINE_CONDITION_REMINDER before a due day and
 // told on the day, by e-mail with a link to the bid's page, each notice on the trail; the hub
-// lead records a condition as met, which stops its notices and is on the trail too.
+// lead records a condition as met, which stops its notices and is on the trail too; the Assembly
+// chair waives one with the reason, and the programme team is told.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoEmail } from '../src/db/demo.js';
 import { londonDay } from '../src/domain/calendar.js';
@@ -131,9 +132,23 @@ describe('conditions with due dates', () => {
 
     expect(allocationLetter.reconsideration).toMatch(/Ask within 1h of the date of this letter, by \d+ \w+ \d{4}: write to the CCP Assembly secretariat/);
 
+    // Only the Assembly chair waives a condition, with the reason; the programme team is told by e-mail.
+    expect((await call(ctx, 'rachel.green', 'POST', `/bids/${reference}/conditions/waiver`, { conditionId: 'c3', reason: 'x' })).status).toBe(403);
+    const waived = await call(ctx, 'sarah.collins', 'POST', `/bids/${reference}/conditions/waiver`, { conditionId: 'c3', reason: 'The national quarterly return covers it' });
+    expect(waived.status, JSON.stringify(waived.body)).toBe(200);
+    expect(waived.body.conditions.items[2]).toMatchObject({ id: 'c3', waived: { by: { id: 'sarah.collins' }, reason: 'The national quarterly return covers it' } });
+    const waiverMail = await waitForMail(`Condition waived: ${reference}`, applicant);
+    expect(waiverMail.Text).toContain('The national quarterly return covers it');
+    expect(waiverMail.Text).toContain(link);
+    expect((await call(ctx, 'rachel.green', 'POST', `/bids/${reference}/conditions/met`, { conditionId: 'c3', evidence: 'Sent' })).body.error.message).toContain('was waived on');
+    expect((await trail(ctx, reference)).filter((e) => e.action === 'condition.waived').map((e) => e.payload)).toEqual([
+      { conditionId: 'c3', text: 'Quarterly report on outcomes', reason: 'The national quarterly return covers it' },
+    ]);
+
     // The last dated condition met: nothing more to wait for, and the workflow ends.
     await bidAct(ctx, reference, recordConditionMetUpdate, { actor: actor('rachel.green'), conditionId: 'c1', evidence: 'Baseline data for 2025/26 received' });
     expect(await bidHandle(ctx, reference).result()).toBe('FUNDED');
-    expect((await waitForBid(ctx, reference, (b) => b.waitingFor === 'nothing: the bid is closed', 'closed')).conditions!.items.map((c) => !!c.met)).toEqual([true, true, false]);
+    const closed = await waitForBid(ctx, reference, (b) => b.waitingFor === 'nothing: the bid is closed', 'closed');
+    expect(closed.conditions!.items.map((c) => (c.met ? 'met' : c.waived ? 'waived' : 'open'))).toEqual(['met', 'met', 'waived']);
   }, 300_000);
 });

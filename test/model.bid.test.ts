@@ -364,6 +364,30 @@ describe('conditions with due days', () => {
     expect(bid.bidActionsFor(everyOne, hubLead)).toEqual([]);
   });
 
+  it("lets the Assembly chair waive a condition with the reason: its notices stop, the hub and the team are told, and a funded bid closes once every dated one is met or waived", () => {
+    const s = supported();
+    const chair = actor('sarah.collins');
+    expect(bid.checkBidAction(s.model, 'waiveCondition', hubLead, { conditionId: 'c1', reason: 'x' })).toMatchObject({ type: 'Forbidden', rule: 'role' });
+    expect(bid.checkBidAction(s.model, 'waiveCondition', chair, { conditionId: 'c1', reason: ' ' })).toMatchObject({ type: 'InvalidAction', message: expect.stringContaining('reason') });
+    const waived = bid.conditionWaived(s.model, chair, { conditionId: 'c1', reason: 'The national return now asks for it' }, AT);
+    expect(actions(waived)).toEqual(['condition.waived']);
+    expect(waived.events[0]!.payload).toEqual({ conditionId: 'c1', text: 'Baseline data', dueBy: '2027-03-31', reason: 'The national return now asks for it' });
+    expect(waived.notices.map((n) => [n.kind, n.to])).toEqual([
+      ['bid.condition_waived', { roles: ['applicant'], organisation: s.model.bid.leadOrganisation }],
+      ['bid.condition_waived', { roles: ['hub_lead'] }],
+    ]);
+    expect(bid.nextBidTimer(waived.model)).toEqual({ timer: 'conditionReminder:c2', at: schedule[1]!.remindAt });
+    // Waived is settled: neither met nor waived again.
+    expect(bid.checkBidAction(waived.model, 'recordConditionMet', hubLead, { conditionId: 'c1', evidence: 'Sent' })?.message).toBe(`Condition c1 was waived on ${AT}`);
+    expect(bid.checkBidAction(waived.model, 'waiveCondition', chair, { conditionId: 'c1', reason: 'again' })).toMatchObject({ type: 'WrongState' });
+
+    const fundedBid = bid.allocationConfirmed(waived.model, funded, AT).model;
+    expect(bid.waitingFor(fundedBid)).toBe('the evaluation hub to record its conditions as met (c2 due 2027-06-30)');
+    const settled = bid.conditionWaived(fundedBid, chair, { conditionId: 'c2', reason: 'Recruitment paused nationally' }, AT).model;
+    expect(bid.nextBidTimer(settled)).toBeNull();
+    expect(bid.bidFinished(settled)).toBe(true);
+  });
+
   it('times nothing without a schedule (a decision before the patch), and no conditions once a later decision supports without any', () => {
     const m = onAgenda(awaitingAssembly());
     const unscheduled = bid.assemblyDecided(m, dated(m)).model;

@@ -29,7 +29,7 @@ const updatesIn = (h: RecordedHistory) =>
 
 const UPDATES = ['resubmit', 'withdraw', 'takeReview', 'assignReview', 'recordReviewStep', 'recordRating', 'completeReview', 'requestRevisions', 'moderate', 'declareInterest', 'chairsAction', 'recordBoardDecision', 'placeOnAgenda', 'openMeeting', 'recordAttendance', 'castVote', 'recordDecision', 'closeMeeting', 'declareMeetingInterest', 'cancelMeeting', 'rescore', 'closeAgenda', 'runAllocation', 'confirmAllocation', 'cancelRound'];
 /** Updates only the model-based versions have: no first-version history can use them. */
-const UPDATES_SINCE_MODELS = ['requestReconsideration', 'reviewReconsideration', 'recordConditionMet', 'reorderAgenda'];
+const UPDATES_SINCE_MODELS = ['requestReconsideration', 'reviewReconsideration', 'recordConditionMet', 'reorderAgenda', 'waiveCondition'];
 
 describe('recorded workflow histories', () => {
   it.each([

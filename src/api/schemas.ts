@@ -195,10 +195,19 @@ export function splitConditions(items: z.infer<typeof conditionsField>): { condi
   return dueBy.some(Boolean) ? { conditions, conditionsDueBy: dueBy } : { conditions };
 }
 
+const conditionId = z.string().regex(/^c\d{1,2}$/, 'must be a condition of the decision, c1, c2, ...').openapi({ example: 'c1' });
+
 export const conditionMetBody = z
   .object({
-    conditionId: z.string().regex(/^c\d{1,2}$/, 'must be a condition of the decision, c1, c2, ...').openapi({ example: 'c1' }),
+    conditionId,
     evidence: text(5000, 'The evidence that the condition is met'),
+  })
+  .strict();
+
+export const conditionWaiverBody = z
+  .object({
+    conditionId,
+    reason: text(5000, 'Why the condition is waived'),
   })
   .strict();
 

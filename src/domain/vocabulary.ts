@@ -195,6 +195,7 @@ export const TRAIL_ACTION_LABELS: Record<string, string> = {
   'condition.reminder_sent': 'Reminder sent: a condition falls due',
   'condition.fell_due': 'A condition fell due',
   'condition.met': 'Condition recorded as met',
+  'condition.waived': 'Condition waived',
 };
 
 /**

@@ -120,16 +120,22 @@ export function conditionsAsOf(events: readonly StoredEvent[], upTo: StoredEvent
   const source = upTo.action === 'assembly.decision_applied' ? upTo : decision;
   if (!source) return [];
   const p = source.payload as { conditions?: string[]; conditionsDueBy?: (string | null)[] };
-  const met = new Map(
-    before
-      .filter((e) => e.seq > source.seq && e.action === 'condition.met')
-      .map((e) => [String((e.payload as Record<string, unknown>).conditionId), e.occurredAt]),
-  );
+  const since = (action: string) =>
+    new Map(before.filter((e) => e.seq > source.seq && e.action === action).map((e) => [String((e.payload as Record<string, unknown>).conditionId), e.occurredAt]));
+  const met = since('condition.met');
+  const waived = since('condition.waived');
   return (p.conditions ?? []).map((text, i) => {
     const day = p.conditionsDueBy?.[i];
     const metAt = met.get(`c${i + 1}`);
+    const waivedAt = waived.get(`c${i + 1}`);
     const due = day ? `to be met by ${dayInWords(day)}` : '';
-    const state = metAt ? `recorded as met on ${longDate(metAt)}` : day && upTo.seq !== source.seq ? 'not yet recorded as met' : '';
+    const state = metAt
+      ? `recorded as met on ${longDate(metAt)}`
+      : waivedAt
+        ? `waived by the chair of the CCP Assembly on ${longDate(waivedAt)}`
+        : day && upTo.seq !== source.seq
+          ? 'not yet recorded as met'
+          : '';
     const note = [due, state].filter(Boolean).join('; ');
     return note ? `${text} (${note})` : text;
   });

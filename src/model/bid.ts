@@ -165,6 +165,7 @@ export interface BidActionArgs {
   requestReconsideration: { reason: string; newInformation: string };
   reviewReconsideration: { outcome: ReconsiderationOutcome; reason: string };
   recordConditionMet: { conditionId: string; evidence: string };
+  waiveCondition: { conditionId: string; reason: string };
 }
 export type BidTableAction = keyof BidActionArgs;
 
@@ -433,10 +434,28 @@ const rules: { [A in BidTableAction]: Rule<A> } = {
       const item = args ? items.find((c) => c.id === args.conditionId) : undefined;
       return first(
         () => (items.length ? null : wrongState('The decision in force on this bid set no conditions')),
-        () => (items.every((c) => c.met) ? wrongState('Every condition of the decision is recorded as met') : null),
+        () => (items.every(settled) ? wrongState('Every condition of the decision is recorded as met or waived') : null),
         () => (args && !item ? invalid(`The bid has no condition ${args.conditionId}: its conditions are ${items.map((c) => c.id).join(', ')}`) : null),
-        () => (item?.met ? wrongState(`Condition ${item.id} was recorded as met on ${item.met.at}`) : null),
+        () => (item ? settledProblem(item) : null),
         () => (args && blank(args.evidence) ? invalid('Say what shows the condition is met (evidence)') : null),
+      );
+    },
+  },
+  waiveCondition: {
+    does: 'waive a condition of the decision',
+    roles: ['assembly_chair'],
+    conflict: { as: 'waive the conditions of this bid', of: conflictOf },
+    states: CONDITION_STATES,
+    inState: 'have a condition waived',
+    guard: (m, _who, args) => {
+      const items = m.conditions?.items ?? [];
+      const item = args ? items.find((c) => c.id === args.conditionId) : undefined;
+      return first(
+        () => (items.length ? null : wrongState('The decision in force on this bid set no conditions')),
+        () => (items.every(settled) ? wrongState('Every condition of the decision is recorded as met or waived') : null),
+        () => (args && !item ? invalid(`The bid has no condition ${args.conditionId}: its conditions are ${items.map((c) => c.id).join(', ')}`) : null),
+        () => (item ? settledProblem(item) : null),
+        () => (args && blank(args.reason) ? invalid('Say why the condition is waived (reason)') : null),
       );
     },
   },
@@ -967,8 +986,13 @@ const withConditions = (m: BidModel, conditions: ConditionsInForce | undefined):
 /** Conditions whose notices may still go, or that the hub may record as met: the bid supported or funded. */
 const conditionsLive = (m: BidModel): boolean => !!m.conditions && CONDITION_STATES.includes(m.state);
 
-/** A funded bid's workflow stays open while a dated condition is not yet recorded as met. */
-export const conditionsOpen = (m: BidModel): boolean => conditionsLive(m) && m.conditions!.items.some((c) => c.dueAt && !c.met);
+/** Met, or waived by the Assembly chair: nothing more is asked of it. */
+const settled = (c: ConditionStatus): boolean => !!(c.met || c.waived);
+const settledProblem = (c: ConditionStatus): Refusal | null =>
+  c.met ? wrongState(`Condition ${c.id} was recorded as met on ${c.met.at}`) : c.waived ? wrongState(`Condition ${c.id} was waived on ${c.waived.at}`) : null;
+
+/** A funded bid's workflow stays open while a dated condition is neither recorded as met nor waived. */
+export const conditionsOpen = (m: BidModel): boolean => conditionsLive(m) && m.conditions!.items.some((c) => c.dueAt && !settled(c));
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 /** 2027-03-31 as 31 March 2027 (no Intl: the same words on every worker). */
@@ -980,7 +1004,7 @@ function nextConditionTimer(m: BidModel): { timer: ConditionTimer; at: string } 
   if (!conditionsLive(m)) return null;
   let soonest: { timer: ConditionTimer; at: string } | null = null;
   for (const c of m.conditions!.items) {
-    if (c.met || !c.dueAt) continue;
+    if (settled(c) || !c.dueAt) continue;
     const t: { timer: ConditionTimer; at: string } | null =
       c.remindAt && !c.reminded ? { timer: `conditionReminder:${c.id}`, at: c.remindAt } : !c.dueNotified ? { timer: `conditionDue:${c.id}`, at: c.dueAt } : null;
     if (t && (!soonest || Date.parse(t.at) < Date.parse(soonest.at))) soonest = t;
@@ -1032,6 +1056,24 @@ export function conditionMet(m: BidModel, actor: Actor, { conditionId, evidence 
     next,
     [ev(m, person(actor), 'hub_lead', 'condition.met', { conditionId: c.id, text: c.text, ...(c.dueBy && { dueBy: c.dueBy }), evidence })],
     [notice('bid.condition_met', toApplicants(m), `Condition met: ${m.reference}`, `${actor.name} recorded condition ${c.id} as met: ${c.text}\nEvidence: ${evidence}`)],
+  );
+}
+
+/**
+ * The Assembly chair waives a condition, with the reason (the Assembly no longer asks it, or
+ * accepts it cannot be met as set): its notices stop, and the programme team and the hub are told.
+ */
+export function conditionWaived(m: BidModel, actor: Actor, { conditionId, reason }: BidActionArgs['waiveCondition'], now: string): Step<BidModel> {
+  const c = m.conditions!.items.find((x) => x.id === conditionId)!;
+  const next = withCondition(m, c.id, (x) => ({ ...x, waived: { by: person(actor), reason, at: now } }));
+  const body = `${actor.name}, chair of the CCP Assembly, waived condition ${c.id} of the decision to support ${m.reference} (${m.bid.title}): ${c.text}\nReason: ${reason}`;
+  return step(
+    next,
+    [ev(m, person(actor), 'assembly_chair', 'condition.waived', { conditionId: c.id, text: c.text, ...(c.dueBy && { dueBy: c.dueBy }), reason })],
+    [
+      notice('bid.condition_waived', toApplicants(m), `Condition waived: ${m.reference}`, `${body}\nIt no longer needs to be met.`),
+      notice('bid.condition_waived', { roles: ['hub_lead'] }, `Condition waived: ${m.reference}`, `${body}\nThere is nothing to record for it.`),
+    ],
   );
 }
 
@@ -1276,7 +1318,7 @@ export function waitingFor(m: BidModel): string {
       }
       if (m.assembly.ratification === 'pending') return "ratification of the chair's action at the next meeting";
       if (conditionsOpen(m)) {
-        const open = m.conditions!.items.filter((c) => c.dueAt && !c.met);
+        const open = m.conditions!.items.filter((c) => c.dueAt && !settled(c));
         return `the evaluation hub to record its conditions as met (${open.map((c) => `${c.id} due ${c.dueBy}`).join(', ')})`;
       }
       return 'nothing: the bid is closed';

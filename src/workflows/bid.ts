@@ -35,6 +35,7 @@ import {
   placeOnAgendaUpdate,
   recordBoardDecisionUpdate,
   recordConditionMetUpdate,
+  waiveConditionUpdate,
   recordRatingUpdate,
   recordReviewStepUpdate,
   removedFromAgendaSignal,
@@ -221,6 +222,7 @@ export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> 
     model.chairsActionTaken(bid, actor, args, at, args.outcome === 'not_supported' ? null : await conditionSchedule(args.conditionsDueBy, at)),
   );
   human(recordConditionMetUpdate, 'recordConditionMet', model.conditionMet);
+  human(waiveConditionUpdate, 'waiveCondition', model.conditionWaived);
   human(recordBoardDecisionUpdate, 'recordBoardDecision', (bid, actor, args, at) => {
     const s = model.boardDecided(bid, actor, args, at);
     if (!patched(BOARD_NOTICE_PATCH)) return s;

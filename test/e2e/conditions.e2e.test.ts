@@ -1,6 +1,7 @@
 // Conditions with due dates in a real browser: the chair gives a condition its due day on the
 // decision form, the bid's page shows the programme team each condition with its due day and
-// state, and the hub lead records one as met, with its evidence, from the same page.
+// state, the hub lead records one as met, with its evidence, from the same page, and the chair
+// waives the other with the reason.
 import { describe, expect, it } from 'vitest';
 import { londonDay } from '../../src/domain/calendar.js';
 import { dayInWords } from '../../src/model/bid.js';
@@ -71,5 +72,22 @@ describe('conditions of a decision', () => {
     expect(page).toContain('Recorded as met by Rachel Green');
     expect(page).toContain('Condition c1 recorded as met');
     await screenshot(lead, 'conditions-met');
+    expect(await lead.getByRole('link', { name: 'Waive a condition' }).count()).toBe(0);
+
+    // The chair waives the other, with the reason, from the bid's page.
+    await chairPage.goto(`${web.url}/app/bids/${reference}`);
+    await chairPage.getByRole('link', { name: 'Waive a condition' }).click();
+    await chairPage.waitForURL(`${web.url}/app/bids/${reference}/conditions/waiver`);
+    expect(await chairPage.getByLabel('Baseline frailty scores to the hub').count()).toBe(0); // met: not offered
+    await chairPage.getByLabel('Quarterly report').check();
+    await click(chairPage, 'Waive the condition');
+    expect(await message(chairPage)).toContain('Enter why the condition is waived');
+    await expectAccessible(chairPage, 'the form to waive a condition, with an error');
+    await chairPage.getByLabel('Why is it waived?').fill('The national quarterly return now covers it');
+    await click(chairPage, 'Waive the condition');
+    expect(await message(chairPage)).toContain('Condition c2 waived');
+    const after = (await chairPage.locator('main').innerText()).replace(/\s+/g, ' ');
+    expect(after).toContain('Waived by Dr Sarah Collins, chair of the CCP Assembly');
+    expect(after).toContain('The national quarterly return now covers it');
   }, 180_000);
 });

@@ -16,6 +16,7 @@ import {
   declareInterestUpdate,
   recordBoardDecisionUpdate,
   recordConditionMetUpdate,
+  waiveConditionUpdate,
   requestReconsiderationUpdate,
   rescoreUpdate,
   resubmitUpdate,
@@ -34,6 +35,7 @@ import {
   boardDecisionBody,
   chairsActionBody,
   conditionMetBody,
+  conditionWaiverBody,
   interestBody,
   reconsiderationBody,
   reconsiderationReviewBody,
@@ -150,6 +152,18 @@ export function bidsRouter() {
       }),
       async (c) =>
         c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, recordConditionMetUpdate, { actor: c.get('user'), ...c.req.valid('json') }), 200),
+  );
+  router.openapi(
+      bidActionRoute('conditions/waiver', {
+        summary: 'Waive a condition of the decision',
+        description:
+          'The Assembly chair (without a conflict of interest) waives a condition of the decision in force that is not yet met, with the reason: ' +
+          '`condition.waived` on the trail, its notices stop, and the programme team and the hub are told. While the bid is supported or funded.',
+        body: conditionWaiverBody,
+        tag: 'Assembly',
+      }),
+      async (c) =>
+        c.json(await bidActionStatus(c.get('deps'), c.req.valid('param').reference, waiveConditionUpdate, { actor: c.get('user'), ...c.req.valid('json') }), 200),
   );
   router.openapi(
       bidActionRoute('board-decision', { summary: "Record the ICB Board's decision", description: 'For bids of £1,000,000 or more, which the Assembly supported.', body: boardDecisionBody, tag: 'Admin' }),

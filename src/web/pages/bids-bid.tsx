@@ -133,6 +133,7 @@ const ACTION_LINKS: Partial<Record<BidAction, { path: string; text: string }>> =
   requestReconsideration: { path: 'reconsideration', text: "Ask for reconsideration of the Assembly's decision" },
   reviewReconsideration: { path: 'reconsideration-review', text: 'Review the request for reconsideration' },
   recordConditionMet: { path: 'conditions', text: 'Record a condition as met' },
+  waiveCondition: { path: 'conditions/waiver', text: 'Waive a condition' },
 };
 
 /** The actions the bid's workflow says this person may take now, each as a button or link. */

@@ -110,6 +110,7 @@ const DESCRIBE: Record<string, (p: Payload) => Described> = {
   'condition.reminder_sent': (p) => ({ what: `Reminder sent to the programme team and the hub: condition ${textOf(p.conditionId)} is due by ${longDay(p.dueBy)}`, detail: textOf(p.text) }),
   'condition.fell_due': (p) => ({ what: `Condition ${textOf(p.conditionId)} fell due today, ${longDay(p.dueBy)}, not yet met: the programme team and the hub were told`, detail: textOf(p.text) }),
   'condition.met': (p) => ({ what: `Condition ${textOf(p.conditionId)} recorded as met`, detail: [textOf(p.text), textOf(p.evidence)].filter(Boolean).join('. Evidence: ') }),
+  'condition.waived': (p) => ({ what: `Condition ${textOf(p.conditionId)} waived by the Assembly chair`, detail: [textOf(p.text), textOf(p.reason)].filter(Boolean).join('. Reason: ') }),
   'board.decision_recorded': (p) => ({ what: `ICB Board decision: ${p.approved ? 'approved' : 'not approved'} (minute ${textOf(p.minuteReference)})`, detail: textOf(p.reason) }),
   'allocation.proposed': (p) => ({ what: `Allocation proposed: ${outcome(p.outcome)}, ranked ${textOf(p.rank)}`, detail: textOf(p.reason) }),
   'allocation.confirmed': (p) => ({ what: `Allocation confirmed: ${outcome(p.outcome)}`, detail: textOf(p.reason) }),
