@@ -429,17 +429,11 @@ const rules: { [A in BidTableAction]: Rule<A> } = {
     conflict: { as: 'record the conditions of this bid as met', of: conflictOf },
     states: CONDITION_STATES,
     inState: 'have a condition recorded as met',
-    guard: (m, _who, args) => {
-      const items = m.conditions?.items ?? [];
-      const item = args ? items.find((c) => c.id === args.conditionId) : undefined;
-      return first(
-        () => (items.length ? null : wrongState('The decision in force on this bid set no conditions')),
-        () => (items.every(settled) ? wrongState('Every condition of the decision is recorded as met or waived') : null),
-        () => (args && !item ? invalid(`The bid has no condition ${args.conditionId}: its conditions are ${items.map((c) => c.id).join(', ')}`) : null),
-        () => (item ? settledProblem(item) : null),
+    guard: (m, _who, args) =>
+      first(
+        () => openConditionProblem(m, args?.conditionId),
         () => (args && blank(args.evidence) ? invalid('Say what shows the condition is met (evidence)') : null),
-      );
-    },
+      ),
   },
   waiveCondition: {
     does: 'waive a condition of the decision',
@@ -447,17 +441,11 @@ const rules: { [A in BidTableAction]: Rule<A> } = {
     conflict: { as: 'waive the conditions of this bid', of: conflictOf },
     states: CONDITION_STATES,
     inState: 'have a condition waived',
-    guard: (m, _who, args) => {
-      const items = m.conditions?.items ?? [];
-      const item = args ? items.find((c) => c.id === args.conditionId) : undefined;
-      return first(
-        () => (items.length ? null : wrongState('The decision in force on this bid set no conditions')),
-        () => (items.every(settled) ? wrongState('Every condition of the decision is recorded as met or waived') : null),
-        () => (args && !item ? invalid(`The bid has no condition ${args.conditionId}: its conditions are ${items.map((c) => c.id).join(', ')}`) : null),
-        () => (item ? settledProblem(item) : null),
+    guard: (m, _who, args) =>
+      first(
+        () => openConditionProblem(m, args?.conditionId),
         () => (args && blank(args.reason) ? invalid('Say why the condition is waived (reason)') : null),
-      );
-    },
+      ),
   },
   submissionReceipt: {
     does: 'answer a submission',
@@ -988,8 +976,18 @@ const conditionsLive = (m: BidModel): boolean => !!m.conditions && CONDITION_STA
 
 /** Met, or waived by the Assembly chair: nothing more is asked of it. */
 const settled = (c: ConditionStatus): boolean => !!(c.met || c.waived);
-const settledProblem = (c: ConditionStatus): Refusal | null =>
-  c.met ? wrongState(`Condition ${c.id} was recorded as met on ${c.met.at}`) : c.waived ? wrongState(`Condition ${c.id} was waived on ${c.waived.at}`) : null;
+
+/** The bid has conditions still to meet, and the one named (when named) is one of them. */
+function openConditionProblem(m: BidModel, conditionId: string | undefined): Refusal | null {
+  const items = m.conditions?.items ?? [];
+  const item = conditionId === undefined ? undefined : items.find((c) => c.id === conditionId);
+  if (!items.length) return wrongState('The decision in force on this bid set no conditions');
+  if (items.every(settled)) return wrongState('Every condition of the decision is recorded as met or waived');
+  if (conditionId !== undefined && !item) return invalid(`The bid has no condition ${conditionId}: its conditions are ${items.map((c) => c.id).join(', ')}`);
+  if (item?.met) return wrongState(`Condition ${item.id} was recorded as met on ${item.met.at}`);
+  if (item?.waived) return wrongState(`Condition ${item.id} was waived on ${item.waived.at}`);
+  return null;
+}
 
 /** A funded bid's workflow stays open while a dated condition is neither recorded as met nor waived. */
 export const conditionsOpen = (m: BidModel): boolean => conditionsLive(m) && m.conditions!.items.some((c) => c.dueAt && !settled(c));
