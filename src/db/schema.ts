@@ -14,6 +14,7 @@ import {
   text,
   timestamp,
   uniqueIndex,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import type { BidState, MeetingState } from '../shared.js';
 
@@ -515,6 +516,27 @@ export const webSessions = pgTable(
  */
 export const bidDocument = sql`coalesce(${bids.model}, ${bids.status})`;
 
+/** The bid's attributes finance filters on, as both search tables keep them (each its own columns). */
+const bidSearchColumns = () => ({
+  state: text('state').notNull(),
+  financialYears: text('financial_years').array().notNull(),
+  ambitions: text('ambitions').array().notNull(),
+  places: text('places').array().notNull(),
+  organisations: text('organisations').array().notNull(),
+  totalPence: pence('total_pence').notNull(),
+});
+
+/**
+ * A GIN index on each array attribute. No pending list: a query never scans megabytes of
+ * not-yet-merged entries (gin_pending_list_limit).
+ */
+const arrayIndexes = (table: string, t: { financialYears: AnyPgColumn; ambitions: AnyPgColumn; places: AnyPgColumn; organisations: AnyPgColumn }) => [
+  index(`${table}_years_gin`).using('gin', t.financialYears).with({ fastupdate: false }),
+  index(`${table}_ambitions_gin`).using('gin', t.ambitions).with({ fastupdate: false }),
+  index(`${table}_places_gin`).using('gin', t.places).with({ fastupdate: false }),
+  index(`${table}_organisations_gin`).using('gin', t.organisations).with({ fastupdate: false }),
+];
+
 /**
  * Finance's search over the bid trail: each bid event beside the attributes finance filters on
  * (the bid's years, ambitions, places, organisations, amount and state now), kept by triggers
@@ -528,12 +550,7 @@ export const trailSearch = pgTable(
     streamId: text('stream_id').notNull(),
     occurredAt: instant('occurred_at').notNull(),
     action: text('action').notNull(),
-    state: text('state').notNull(),
-    financialYears: text('financial_years').array().notNull(),
-    ambitions: text('ambitions').array().notNull(),
-    places: text('places').array().notNull(),
-    organisations: text('organisations').array().notNull(),
-    totalPence: pence('total_pence').notNull(),
+    ...bidSearchColumns(),
   },
   (t) => [
     index('trail_search_stream_idx').on(t.streamId, t.id),
@@ -542,11 +559,7 @@ export const trailSearch = pgTable(
     index('trail_search_total_idx').on(t.totalPence),
     // Events between two times are paged in time order on this index (services/trail.ts).
     index('trail_search_occurred_idx').on(t.occurredAt, t.id),
-    // No pending list: a query never scans megabytes of not-yet-merged entries (gin_pending_list_limit).
-    index('trail_search_years_gin').using('gin', t.financialYears).with({ fastupdate: false }),
-    index('trail_search_ambitions_gin').using('gin', t.ambitions).with({ fastupdate: false }),
-    index('trail_search_places_gin').using('gin', t.places).with({ fastupdate: false }),
-    index('trail_search_organisations_gin').using('gin', t.organisations).with({ fastupdate: false }),
+    ...arrayIndexes('trail_search', t),
   ],
 );
 
@@ -560,19 +573,11 @@ export const trailSearchBids = pgTable(
   'trail_search_bids',
   {
     reference: text('reference').primaryKey(),
-    state: text('state').notNull(),
-    financialYears: text('financial_years').array().notNull(),
-    ambitions: text('ambitions').array().notNull(),
-    places: text('places').array().notNull(),
-    organisations: text('organisations').array().notNull(),
-    totalPence: pence('total_pence').notNull(),
+    ...bidSearchColumns(),
   },
   (t) => [
     index('trail_search_bids_state_idx').on(t.state),
     index('trail_search_bids_total_idx').on(t.totalPence),
-    index('trail_search_bids_years_gin').using('gin', t.financialYears).with({ fastupdate: false }),
-    index('trail_search_bids_ambitions_gin').using('gin', t.ambitions).with({ fastupdate: false }),
-    index('trail_search_bids_places_gin').using('gin', t.places).with({ fastupdate: false }),
-    index('trail_search_bids_organisations_gin').using('gin', t.organisations).with({ fastupdate: false }),
+    ...arrayIndexes('trail_search_bids', t),
   ],
 );
