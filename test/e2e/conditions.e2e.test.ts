@@ -89,5 +89,6 @@ describe('conditions of a decision', () => {
     const after = (await chairPage.locator('main').innerText()).replace(/\s+/g, ' ');
     expect(after).toContain('Waived by Dr Sarah Collins, chair of the CCP Assembly');
     expect(after).toContain('The national quarterly return now covers it');
+    await screenshot(chairPage, 'condition-waived');
   }, 180_000);
 });
