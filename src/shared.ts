@@ -117,6 +117,8 @@ export interface PolicySnapshot {
     reconsideration?: DurationSpec;
     /** DEADLINE_CONDITION_REMINDER: how long before a condition's due date its reminder goes. Absent in bids started before it: the configuration's when the decision arrives. */
     conditionReminder?: DurationSpec;
+    /** DEADLINE_CONDITION_ESCALATION: how long after a condition's due day, still not met, the Assembly chair is told. Absent in bids started before it: the configuration's when the decision arrives. */
+    conditionEscalation?: DurationSpec;
   };
   reminderFraction: number;
   /** Start-to-close timeout of one activity attempt. */
@@ -306,6 +308,9 @@ export interface ConditionStatus {
   reminded?: boolean;
   /** The notice on the day has gone. */
   dueNotified?: boolean;
+  /** When the Assembly chair and the hub are told it is overdue, if it is still open; absent in decisions from before it. */
+  escalateAt?: string;
+  escalated?: boolean;
   met?: { by: PersonRef; evidence: string; at: string };
   /** The Assembly chair waived it, with the reason: it is no longer to be met, and its notices stop. */
   waived?: { by: PersonRef; reason: string; at: string };

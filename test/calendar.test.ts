@@ -54,4 +54,11 @@ describe('when a condition falls due', () => {
     expect(conditionSchedule('2027-01-04', wd(5), new Date('2027-01-04T10:00:00Z'))).toEqual({ dueAt: '2027-01-04T00:00:00.000Z' });
     expect(conditionSchedule('2027-01-15', wd(0), new Date('2027-01-04T10:00:00Z'))).toEqual({ dueAt: '2027-01-15T00:00:00.000Z' });
   });
+  it('is overdue, when it is still open, at the start of the working day that many working days after its day (or that long after, for elapsed time)', () => {
+    // Due Friday 15 January 2027: ten working days on is Friday 29 January.
+    expect(conditionSchedule('2027-01-15', wd(5), new Date('2027-01-04T10:00:00Z'), [], wd(10))).toEqual({ dueAt: '2027-01-15T00:00:00.000Z', remindAt: '2027-01-08T00:00:00.000Z', escalateAt: '2027-01-29T00:00:00.000Z' });
+    expect(conditionSchedule('2027-01-04', wd(5), new Date('2027-01-04T10:00:00Z'), [], { kind: 'elapsed', ms: 3_600_000, text: '1h' })).toEqual({ dueAt: '2027-01-04T00:00:00.000Z', escalateAt: '2027-01-04T01:00:00.000Z' });
+    // Bank holidays are not working days: due Thursday 25 March 2027, Good Friday and Easter Monday skipped, to Tuesday 30 March (BST).
+    expect(conditionSchedule('2027-03-25', wd(5), new Date('2027-01-04T10:00:00Z'), [], wd(1)).escalateAt).toBe('2027-03-29T23:00:00.000Z');
+  });
 });

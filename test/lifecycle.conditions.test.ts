@@ -20,7 +20,8 @@ const PUBLIC_URL = 'http://prioritisation.nw-icb.example';
 let ctx: TestContext;
 beforeAll(async () => {
   // Reminders two days before a due day: a condition due tomorrow is reminded of at once.
-  ctx = await createTestContext({ recordAs: 'lifecycle-conditions', env: { ...mailpitEnv(), PUBLIC_URL, DEADLINE_CONDITION_REMINDER: '2d' } });
+  // Overdue a moment after its day has come: the condition due today is escalated at once.
+  ctx = await createTestContext({ recordAs: 'lifecycle-conditions', env: { ...mailpitEnv(), PUBLIC_URL, DEADLINE_CONDITION_REMINDER: '2d', DEADLINE_CONDITION_ESCALATION: '1ms' } });
 });
 afterAll(async () => ctx?.close());
 
@@ -75,9 +76,18 @@ describe('conditions with due dates', () => {
     expect(hub.Text).toContain('record it as met');
     expect(hub.Text).toContain(link);
 
+    // Still open past its escalation: the Assembly chair is told, who may waive it, and the hub and the team again.
+    const escalated = await waitForBid(ctx, reference, (b) => !!b.conditions?.items[0]?.escalated, 'the overdue condition escalated');
+    expect(escalated.conditions!.items[1]!.escalated).toBeUndefined();
+    const toChair = await waitForMail(`Condition overdue since ${dayInWords(today)}: ${reference}`, demoEmail('sarah.collins'));
+    expect(toChair.Text).toContain('You may waive it');
+    expect(toChair.Text).toContain(link);
+    await waitForMail(`Condition overdue since ${dayInWords(today)}: ${reference}`, applicant);
+
     let events = await trail(ctx, reference);
     expect(events.filter((e) => e.action === 'condition.fell_due').map((e) => e.payload)).toEqual([{ conditionId: 'c1', text: 'Baseline referral data to the hub', dueBy: today, dueAt: told.conditions!.items[0]!.dueAt }]);
     expect(events.filter((e) => e.action === 'condition.reminder_sent').map((e) => (e.payload as { conditionId: string }).conditionId)).toEqual(['c2']);
+    expect(events.filter((e) => e.action === 'condition.overdue').map((e) => (e.payload as { conditionId: string }).conditionId)).toEqual(['c1']);
     const decided = events.find((e) => e.action === 'assembly.decision_applied')!;
     expect(decided.payload).toMatchObject({ conditions: ['Baseline referral data to the hub', 'Two WTE recruited', 'Quarterly report on outcomes'], conditionsDueBy: [today, tomorrow, null] });
 

@@ -364,6 +364,30 @@ describe('conditions with due days', () => {
     expect(bid.bidActionsFor(everyOne, hubLead)).toEqual([]);
   });
 
+  it('tells the Assembly chair, the hub and the team when a condition is still open at its escalation, once, and not after it is waived or met', () => {
+    const m = onAgenda(awaitingAssembly());
+    const escalating: bid.ConditionSchedule = [{ ...schedule[0]!, escalateAt: '2027-04-14T23:00:00.000Z' }, schedule[1]!, null];
+    const s = bid.assemblyDecided(m, dated(m), null, escalating);
+    expect(s.model.conditions!.items[0]).toMatchObject({ escalateAt: '2027-04-14T23:00:00.000Z' });
+    const due = bid.bidTimerFired(bid.bidTimerFired(s.model, 'conditionReminder:c1').model, 'conditionDue:c1');
+    expect(bid.nextBidTimer(due.model)).toEqual({ timer: 'conditionOverdue:c1', at: '2027-04-14T23:00:00.000Z' });
+    const overdue = bid.bidTimerFired(due.model, 'conditionOverdue:c1');
+    expect(actions(overdue)).toEqual(['condition.overdue']);
+    expect(overdue.notices.map((n) => [n.kind, n.to, n.subject])).toEqual([
+      ['bid.condition_overdue', { roles: ['assembly_chair'] }, 'Condition overdue since 31 March 2027: NW-2026-0001'],
+      ['bid.condition_overdue', { roles: ['hub_lead'] }, 'Condition overdue since 31 March 2027: NW-2026-0001'],
+      ['bid.condition_overdue', { roles: ['applicant'], organisation: s.model.bid.leadOrganisation }, 'Condition overdue since 31 March 2027: NW-2026-0001'],
+    ]);
+    expect(overdue.notices[0]!.body).toContain('You may waive it');
+    expect(overdue.model.conditions!.items[0]).toMatchObject({ escalated: true });
+    expect(bid.nextBidTimer(overdue.model)).toEqual({ timer: 'conditionReminder:c2', at: schedule[1]!.remindAt });
+    // Waived (or met) before its escalation: no notice of it.
+    const waived = bid.conditionWaived(due.model, actor('sarah.collins'), { conditionId: 'c1', reason: 'No longer asked' }, AT).model;
+    expect(bid.nextBidTimer(waived)).toEqual({ timer: 'conditionReminder:c2', at: schedule[1]!.remindAt });
+    const met = bid.conditionMet(due.model, hubLead, { conditionId: 'c1', evidence: 'Sent' }, AT).model;
+    expect(bid.nextBidTimer(met)).toEqual({ timer: 'conditionReminder:c2', at: schedule[1]!.remindAt });
+  });
+
   it("lets the Assembly chair waive a condition with the reason: its notices stop, the hub and the team are told, and a funded bid closes once every dated one is met or waived", () => {
     const s = supported();
     const chair = actor('sarah.collins');

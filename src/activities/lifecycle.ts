@@ -58,9 +58,10 @@ export function createLifecycleActivities({ db, config, notifier }: { db: Db; co
      * (null for one without a due day). `spec` is the bid's DEADLINE_CONDITION_REMINDER; a bid
      * that started before it takes the configuration's.
      */
-    conditionSchedule({ dueBy, spec, decidedAt }: { dueBy: (string | null)[]; spec?: DurationSpec; decidedAt: string }): Promise<({ dueAt: string; remindAt?: string } | null)[]> {
+    conditionSchedule({ dueBy, spec, escalation, decidedAt }: { dueBy: (string | null)[]; spec?: DurationSpec; escalation?: DurationSpec; decidedAt: string }): Promise<({ dueAt: string; remindAt?: string; escalateAt?: string } | null)[]> {
       const reminder = spec ?? config.DEADLINE_CONDITION_REMINDER;
-      return Promise.resolve(dueBy.map((day) => (day ? conditionSchedule(day, reminder, new Date(decidedAt), config.EXTRA_BANK_HOLIDAYS) : null)));
+      const late = escalation ?? config.DEADLINE_CONDITION_ESCALATION;
+      return Promise.resolve(dueBy.map((day) => (day ? conditionSchedule(day, reminder, new Date(decidedAt), config.EXTRA_BANK_HOLIDAYS, late) : null)));
     },
 
     /**

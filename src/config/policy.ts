@@ -44,6 +44,7 @@ export function lifecyclePolicy(config: Config): LifecyclePolicy {
       agendaClose: config.DEADLINE_AGENDA_CLOSE,
       reconsideration: config.DEADLINE_RECONSIDERATION,
       conditionReminder: config.DEADLINE_CONDITION_REMINDER,
+      conditionEscalation: config.DEADLINE_CONDITION_ESCALATION,
     },
     reminderFraction: config.REMINDER_FRACTION,
     activityTimeoutMs: config.ACTIVITY_TIMEOUT.kind === 'elapsed' ? config.ACTIVITY_TIMEOUT.ms : 60_000,

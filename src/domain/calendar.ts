@@ -127,10 +127,20 @@ export function startOfLondonDay(day: string): Date {
  * When a condition due on `dueBy` (a London day) falls due, the start of that day, and when its
  * reminder goes: the start of the working day `spec` before it (or that long before, for elapsed
  * time). No reminder when the day has come by `decidedAt`: the notice on the day goes at once.
+ * With `escalation`, when it is overdue if still open: the start of the working day that long
+ * after its due day (or that long after it fell due, for elapsed time).
  */
-export function conditionSchedule(dueBy: string, spec: DurationSpec, decidedAt: Date, extraHolidays: readonly string[] = []): { dueAt: string; remindAt?: string } {
+export function conditionSchedule(
+  dueBy: string,
+  spec: DurationSpec,
+  decidedAt: Date,
+  extraHolidays: readonly string[] = [],
+  escalation?: DurationSpec,
+): { dueAt: string; remindAt?: string; escalateAt?: string } {
   const due = startOfLondonDay(dueBy);
-  if (due.getTime() <= decidedAt.getTime()) return { dueAt: due.toISOString() };
+  const escalateAt = escalation && (escalation.kind === 'elapsed' ? new Date(due.getTime() + escalation.ms) : startOfLondonDay(addWorkingDays(dueBy, escalation.days, extraHolidays))).toISOString();
+  const late = escalateAt ? { escalateAt } : {};
+  if (due.getTime() <= decidedAt.getTime()) return { dueAt: due.toISOString(), ...late };
   const remind = spec.kind === 'elapsed' ? new Date(due.getTime() - spec.ms) : startOfLondonDay(subtractWorkingDays(dueBy, spec.days, extraHolidays));
-  return remind.getTime() < due.getTime() ? { dueAt: due.toISOString(), remindAt: remind.toISOString() } : { dueAt: due.toISOString() };
+  return remind.getTime() < due.getTime() ? { dueAt: due.toISOString(), remindAt: remind.toISOString(), ...late } : { dueAt: due.toISOString(), ...late };
 }

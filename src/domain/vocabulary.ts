@@ -194,6 +194,7 @@ export const TRAIL_ACTION_LABELS: Record<string, string> = {
   'reconsideration.window_closed': 'Time to ask for reconsideration ended',
   'condition.reminder_sent': 'Reminder sent: a condition falls due',
   'condition.fell_due': 'A condition fell due',
+  'condition.overdue': 'A condition overdue: the Assembly chair told',
   'condition.met': 'Condition recorded as met',
   'condition.waived': 'Condition waived',
 };

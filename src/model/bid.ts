@@ -950,7 +950,7 @@ export function assemblyDecided(m: BidModel, decision: AssemblyDecision, reconsi
 // --- Conditions of the decision
 
 /** When each dated condition falls due and is reminded of (the conditionSchedule activity), in the decision's order; null for an undated one. */
-export type ConditionSchedule = ({ dueAt: string; remindAt?: string } | null)[];
+export type ConditionSchedule = ({ dueAt: string; remindAt?: string; escalateAt?: string } | null)[];
 
 /** Whether any condition has a due day: then the workflow asks when each falls due (under its patch). */
 export const anyDueBy = (dueBy: (string | null)[] | undefined): dueBy is (string | null)[] => !!dueBy?.some(Boolean);
@@ -961,7 +961,12 @@ export function trackedConditions(setBy: string, at: string, texts: string[], du
   const items = texts.map((text, i): ConditionStatus => {
     const day = dueBy?.[i] ?? null;
     const when = day ? schedule?.[i] : null;
-    return { id: `c${i + 1}`, text, ...(day && { dueBy: day }), ...(when && { dueAt: when.dueAt, ...(when.remindAt && { remindAt: when.remindAt }) }) };
+    return {
+      id: `c${i + 1}`,
+      text,
+      ...(day && { dueBy: day }),
+      ...(when && { dueAt: when.dueAt, ...(when.remindAt && { remindAt: when.remindAt }), ...(when.escalateAt && { escalateAt: when.escalateAt }) }),
+    };
   });
   return { setBy, at, items };
 }
@@ -996,7 +1001,7 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 /** 2027-03-31 as 31 March 2027 (no Intl: the same words on every worker). */
 export const dayInWords = (day: string): string => `${Number(day.slice(8, 10))} ${MONTHS[Number(day.slice(5, 7)) - 1]} ${day.slice(0, 4)}`;
 
-type ConditionTimer = `conditionReminder:${string}` | `conditionDue:${string}`;
+type ConditionTimer = `conditionReminder:${string}` | `conditionDue:${string}` | `conditionOverdue:${string}`;
 
 function nextConditionTimer(m: BidModel): { timer: ConditionTimer; at: string } | null {
   if (!conditionsLive(m)) return null;
@@ -1004,7 +1009,13 @@ function nextConditionTimer(m: BidModel): { timer: ConditionTimer; at: string } 
   for (const c of m.conditions!.items) {
     if (settled(c) || !c.dueAt) continue;
     const t: { timer: ConditionTimer; at: string } | null =
-      c.remindAt && !c.reminded ? { timer: `conditionReminder:${c.id}`, at: c.remindAt } : !c.dueNotified ? { timer: `conditionDue:${c.id}`, at: c.dueAt } : null;
+      c.remindAt && !c.reminded
+        ? { timer: `conditionReminder:${c.id}`, at: c.remindAt }
+        : !c.dueNotified
+          ? { timer: `conditionDue:${c.id}`, at: c.dueAt }
+          : c.escalateAt && !c.escalated
+            ? { timer: `conditionOverdue:${c.id}`, at: c.escalateAt }
+            : null;
     if (t && (!soonest || Date.parse(t.at) < Date.parse(soonest.at))) soonest = t;
   }
   return soonest;
@@ -1017,7 +1028,7 @@ const withCondition = (m: BidModel, id: string, change: (c: ConditionStatus) => 
 
 /** A condition's reminder, or its day: the programme team and the hub are told, on the trail. */
 function conditionTimerFired(m: BidModel, timer: ConditionTimer): Step<BidModel> {
-  const [which, id] = timer.split(':') as ['conditionReminder' | 'conditionDue', string];
+  const [which, id] = timer.split(':') as ['conditionReminder' | 'conditionDue' | 'conditionOverdue', string];
   const c = m.conditions!.items.find((x) => x.id === id)!;
   const due = dayInWords(c.dueBy!);
   const payload = { conditionId: c.id, text: c.text, dueBy: c.dueBy, dueAt: c.dueAt };
@@ -1032,6 +1043,20 @@ function conditionTimerFired(m: BidModel, timer: ConditionTimer): Step<BidModel>
       [
         notice('bid.condition_due', toApplicants(m), subject, `${what}\nIt is due by ${due}. ${toTeam}`),
         notice('bid.condition_due', { roles: ['hub_lead'] }, subject, `${what}\nIt is due by ${due}. ${toHub}`),
+      ],
+    );
+  }
+  if (which === 'conditionOverdue') {
+    // Still open well after its day: the chair is told, who may waive it, and the hub and the team again.
+    const subject = `Condition overdue since ${due}: ${m.reference}`;
+    const late = `${what}\nIt was due by ${due} and is still not recorded as met.`;
+    return step(
+      withCondition(m, c.id, (x) => ({ ...x, escalated: true })),
+      [ev(m, SYSTEM, 'system', 'condition.overdue', { ...payload, escalateAt: c.escalateAt })],
+      [
+        notice('bid.condition_overdue', { roles: ['assembly_chair'] }, subject, `${late} The programme team and the hub have been told. You may waive it on the bid's page, with the reason, if the Assembly no longer asks it.`),
+        notice('bid.condition_overdue', { roles: ['hub_lead'] }, subject, `${late} ${toHub} The Assembly chair has been told.`),
+        notice('bid.condition_overdue', toApplicants(m), subject, `${late} ${toTeam} The Assembly chair has been told.`),
       ],
     );
   }

@@ -58,6 +58,7 @@ const KINDS: Record<string, KindTemplate> = {
   'bid.allocation': { category: 'allocation', intro: "Finance has confirmed the funding round's allocation, and your bid has its place. The decision letter is attached.", action: 'See the allocation and the letter', page: bidPage },
   'bid.condition_due': { category: 'condition', intro: 'A condition of the decision to support a bid falls due.', action: 'See the condition and record or report on it', page: bidPage },
   'bid.condition_met': { category: 'condition', intro: 'The evaluation hub recorded a condition of the decision on your bid as met.', action: 'See the conditions', page: bidPage },
+  'bid.condition_overdue': { category: 'condition', intro: 'A condition of the decision to support a bid is overdue: its due day has passed and it is not recorded as met.', action: 'See the condition', page: bidPage },
   'bid.condition_waived': { category: 'condition', intro: 'The chair of the CCP Assembly waived a condition of the decision to support a bid.', action: 'See the conditions', page: bidPage },
   'bid.returned': { category: 'update', intro: 'Your bid was returned because information is missing.', action: 'Add what is missing and resubmit', page: bidPage },
   'bid.revisions_requested': { category: 'update', intro: 'The evaluation hub asks for revisions to your bid.', action: 'Answer the revision request', page: bidPage },

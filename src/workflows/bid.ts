@@ -127,7 +127,7 @@ export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> 
     refuseIf(fourEyesBehindPatch(model.checkBidAction(m.model, action, actor, args)));
   const validate = <A extends BidTableAction>(action: A, actor: Actor | null, args: BidActionArgs[A]) =>
     refuseIf(m.admits((bid) => model.checkBidAction(bid, action, actor, args)));
-  const deadline = (spec: Exclude<keyof typeof policy.deadlines, 'reconsideration' | 'conditionReminder'>) => acts.computeDeadline({ start: now(), spec: policy.deadlines[spec], reminderFraction: policy.reminderFraction });
+  const deadline = (spec: Exclude<keyof typeof policy.deadlines, 'reconsideration' | 'conditionReminder' | 'conditionEscalation'>) => acts.computeDeadline({ start: now(), spec: policy.deadlines[spec], reminderFraction: policy.reminderFraction });
 
   /** A person's action: checked by the table when it arrives and again when its turn comes. */
   function human<A extends BidTableAction, Args extends { actor: Actor }>(
@@ -216,7 +216,7 @@ export async function bidWorkflowV2(input: BidWorkflowInput): Promise<BidState> 
   human(declareInterestUpdate, 'declareInterest', model.interestDeclared);
   /** When a decision's dated conditions fall due: asked only of a decision that has one, so earlier histories replay as they ran. */
   const conditionSchedule = async (dueBy: (string | null)[] | undefined, decidedAt: string): Promise<model.ConditionSchedule | null> =>
-    model.anyDueBy(dueBy) && patched(CONDITION_DUE_PATCH) ? acts.conditionSchedule({ dueBy, spec: policy.deadlines.conditionReminder, decidedAt }) : null;
+    model.anyDueBy(dueBy) && patched(CONDITION_DUE_PATCH) ? acts.conditionSchedule({ dueBy, spec: policy.deadlines.conditionReminder, escalation: policy.deadlines.conditionEscalation, decidedAt }) : null;
 
   human(chairsActionUpdate, 'chairsAction', async (bid, actor, args, at) =>
     model.chairsActionTaken(bid, actor, args, at, args.outcome === 'not_supported' ? null : await conditionSchedule(args.conditionsDueBy, at)),

@@ -18,6 +18,7 @@ export function conditionState(c: ConditionStatus): { tag: string; colour: strin
   if (c.met) return { tag: 'Met', colour: 'green', words: `Recorded as met by ${c.met.by.name} on ${date(c.met.at)}: ${c.met.evidence}` };
   if (c.waived) return { tag: 'Waived', colour: 'grey', words: `Waived by ${c.waived.by.name}, chair of the CCP Assembly, on ${date(c.waived.at)}: ${c.waived.reason}` };
   if (!c.dueBy) return { tag: 'Open', colour: 'blue', words: 'No due date.' };
+  if (c.escalated) return { tag: 'Overdue', colour: 'red', words: `Was due by ${dayInWords(c.dueBy)} and is not yet recorded as met; the Assembly chair has been told.` };
   if (c.dueNotified) return { tag: 'Due', colour: 'red', words: `Was due by ${dayInWords(c.dueBy)} and is not yet recorded as met.` };
   return { tag: 'Open', colour: 'blue', words: `To be met by ${dayInWords(c.dueBy)}.` };
 }

@@ -109,6 +109,7 @@ const DESCRIBE: Record<string, (p: Payload) => Described> = {
   'reconsideration.window_closed': (p) => ({ what: `The time to ask for reconsideration ended ${date(textOf(p.dueAt))}` }),
   'condition.reminder_sent': (p) => ({ what: `Reminder sent to the programme team and the hub: condition ${textOf(p.conditionId)} is due by ${longDay(p.dueBy)}`, detail: textOf(p.text) }),
   'condition.fell_due': (p) => ({ what: `Condition ${textOf(p.conditionId)} fell due today, ${longDay(p.dueBy)}, not yet met: the programme team and the hub were told`, detail: textOf(p.text) }),
+  'condition.overdue': (p) => ({ what: `Condition ${textOf(p.conditionId)}, due by ${longDay(p.dueBy)}, still not met: the Assembly chair, the hub and the programme team were told`, detail: textOf(p.text) }),
   'condition.met': (p) => ({ what: `Condition ${textOf(p.conditionId)} recorded as met`, detail: [textOf(p.text), textOf(p.evidence)].filter(Boolean).join('. Evidence: ') }),
   'condition.waived': (p) => ({ what: `Condition ${textOf(p.conditionId)} waived by the Assembly chair`, detail: [textOf(p.text), textOf(p.reason)].filter(Boolean).join('. Reason: ') }),
   'board.decision_recorded': (p) => ({ what: `ICB Board decision: ${p.approved ? 'approved' : 'not approved'} (minute ${textOf(p.minuteReference)})`, detail: textOf(p.reason) }),
