@@ -159,6 +159,7 @@ export const envSchema = z.object({
   DEADLINE_RECONSIDERATION: deadline('30wd'),
   /** How long before a condition of funding falls due the programme team and the hub are reminded (they are told again on the day). */
   DEADLINE_CONDITION_REMINDER: deadline('5wd'),
+  /** How long after a condition's due day, still neither met nor waived, the Assembly chair is told (and the hub and the programme team again). */
   DEADLINE_CONDITION_ESCALATION: deadline('10wd'),
   /** How long one activity attempt may run before Temporal retries it (on another worker). */
   ACTIVITY_TIMEOUT: deadline('1m').refine((d) => d.kind === 'elapsed', 'must be an elapsed time such as 30s or 1m, not working days'),

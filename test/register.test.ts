@@ -157,12 +157,14 @@ describe('the register when the meeting sits', () => {
     const vote = await call(ctx, 'laura.king', 'POST', `/meetings/${id}/items/${item.itemId}/votes`, { vote: 'support' });
     expect(vote.body.error.message).toContain(`may not vote on ${reference}: has a registered interest in`);
 
-    // Withdrawn before attendance is recorded again: they count once more.
+    // Withdrawn on the day, it still counts for this meeting: a withdrawal does not win back a vote.
     await withdraw('laura.king', interest);
     const again = await call(ctx, 'sarah.collins', 'POST', `/meetings/${id}/attendance`, { present: QUORATE });
     const after = again.body.items.find((i: { reference: string }) => i.reference === reference);
-    expect(after.quorum).toMatchObject({ eligiblePresent: 7 });
-    expect(after.conflicted).not.toContain('laura.king');
+    expect(after.quorum).toMatchObject({ eligiblePresent: 6 });
+    expect(after.conflicted).toContain('laura.king');
+    const attendances = await ctx.db.select().from(decisionEvents).where(and(eq(decisionEvents.streamId, id), eq(decisionEvents.action, 'meeting.attendance_recorded')));
+    expect(attendances.sort((a, b) => a.seq - b.seq).map((e) => (e.payload as { registerChanged?: string[] }).registerChanged ?? [])).toEqual([['laura.king'], []]);
   });
 });
 

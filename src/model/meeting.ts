@@ -126,8 +126,9 @@ export interface MeetingActionArgs {
   closeAgenda: Record<string, never>;
   openMeeting: Record<string, never>;
   /**
-   * `registered`: each member's interests from the register current on the meeting's day, as the
-   * service reads them when the chair records attendance (absent in meetings from before it).
+   * `registered`: the register's interests current on the meeting's day of the members who have
+   * one the meeting does not hold yet, as the service reads them when the chair records
+   * attendance (absent when none, and in meetings from before it).
    */
   recordAttendance: { present: string[]; registered?: Record<string, RegisteredInterest[]> };
   declareMeetingInterest: { itemId: string; nature?: string };
@@ -352,11 +353,13 @@ export function opened(m: MeetingModel, actor: Actor, now: string): Step<Meeting
 }
 
 export function attendanceRecorded(m: MeetingModel, actor: Actor, { present: ids, registered }: MeetingActionArgs['recordAttendance']): Step<MeetingModel> {
-  // The register as it stands when the meeting sits, not as it stood when the agenda closed: an
-  // interest registered (or withdrawn) since counts for quorum from here. Only the members whose
-  // interests changed are named on the event, so a meeting without changes records what it did.
-  const changed = registered ? m.members.filter((x) => x.id in registered && !sameInterests(x.interests ?? [], registered[x.id]!)) : [];
-  const members = changed.length ? m.members.map((x) => (changed.includes(x) ? withInterests(x, registered![x.id]!) : x)) : m.members;
+  // The register as it stands when the meeting sits: an interest registered since the agenda
+  // closed counts for quorum from this attendance on. It only adds: an interest the meeting holds
+  // stays held for it, so withdrawing one on the day does not win back a vote. Only the members
+  // given one are named on the event, so a meeting without them records what it always did.
+  const added = (x: Member) => (registered && Object.hasOwn(registered, x.id) ? registered[x.id]!.filter((i) => !(x.interests ?? []).some((held) => held.id === i.id)) : []);
+  const changed = m.members.filter((x) => added(x).length > 0);
+  const members = changed.length ? m.members.map((x) => (changed.includes(x) ? { ...x, interests: [...(x.interests ?? []), ...added(x)] } : x)) : m.members;
   const next: MeetingModel = { ...m, members, present: [...new Set(ids)].sort() };
   // Quorum per item is recorded with each decision; here only how many items are quorate, so
   // the event stays the same size however long the agenda.
@@ -364,13 +367,6 @@ export function attendanceRecorded(m: MeetingModel, actor: Actor, { present: ids
   const quorate = items.filter((i) => quorum(next, i).quorate).length;
   const refreshed = changed.length ? { registerChanged: changed.map((x) => x.id).sort() } : {};
   return step(next, [ev(person(actor), 'assembly_chair', 'meeting.attendance_recorded', { present: next.present, items: items.length, quorateItems: quorate, ...refreshed })]);
-}
-
-const interestKey = (i: RegisteredInterest) => `${i.id}|${i.from}|${i.to ?? ''}`;
-const sameInterests = (a: RegisteredInterest[], b: RegisteredInterest[]) => a.map(interestKey).sort().join() === b.map(interestKey).sort().join();
-function withInterests(member: Member, interests: RegisteredInterest[]): Member {
-  const { interests: _old, ...rest } = member;
-  return interests.length ? { ...rest, interests } : rest;
 }
 
 export function meetingInterestDeclared(m: MeetingModel, actor: Actor, { itemId, nature }: MeetingActionArgs['declareMeetingInterest'], now: string): Step<MeetingModel> {

@@ -128,11 +128,18 @@ export async function getMeeting(deps: MeetingDeps, user: Actor, meetingId: stri
 }
 
 /** Runs an action through the meeting's workflow, and answers with the meeting as recorded. */
-export async function runMeetingAction<Ret, Args>(deps: MeetingDeps, meetingId: string, definition: UpdateDefinition<Ret, [Args]>, args: Args): Promise<MeetingStatus> {
+export async function runMeetingAction<Ret, Args>(
+  deps: MeetingDeps,
+  meetingId: string,
+  definition: UpdateDefinition<Ret, [Args]>,
+  args: Args,
+  /** What the service adds to the person's request (read from the database): not part of what a retry must repeat. */
+  attached: Partial<Args> = {},
+): Promise<MeetingStatus> {
   try {
     const actor = (args as { actor?: Actor }).actor;
     const updateId = actor ? await actionUpdateId(deps.db, actor.id, `meeting:${meetingId}`, definition.name, args) : undefined;
-    await sendUpdate(deps.temporal.client.workflow.getHandle(meetingWorkflowId(meetingId)), definition, acting(args), { updateId, timeoutMs: elapsedMs(deps.config.ACTION_TIMEOUT) });
+    await sendUpdate(deps.temporal.client.workflow.getHandle(meetingWorkflowId(meetingId)), definition, acting({ ...args, ...attached }), { updateId, timeoutMs: elapsedMs(deps.config.ACTION_TIMEOUT) });
   } catch (error) {
     throw refusalToApiError(error, `Meeting ${meetingId}`);
   }
@@ -141,15 +148,20 @@ export async function runMeetingAction<Ret, Args>(deps: MeetingDeps, meetingId: 
 }
 
 /**
- * The chair records who is present, with the register as it stands on the meeting's day for each
- * voting member (read here: the workflow does no I/O for a human action), so quorum counts an
- * interest registered, or ended, since the agenda closed.
+ * The chair records who is present, with the register's interests current on the meeting's day
+ * that the meeting does not hold yet (read here: the workflow does no I/O for a human action), so
+ * quorum counts an interest registered since the agenda closed. Only those members' interests go
+ * with it, and they are not part of the request a retry repeats.
  */
 export async function recordAttendance(deps: MeetingDeps, meetingId: string, actor: Actor, present: string[]): Promise<MeetingStatus> {
   const [row] = await deps.db.select({ scheduledFor: meetings.scheduledFor, model: meetings.model }).from(meetings).where(eq(meetings.id, meetingId)).limit(1);
-  const members = (row?.model as MeetingModel | null)?.members;
-  if (!row || !members) return runMeetingAction(deps, meetingId, recordAttendanceUpdate, { actor, present });
-  const current = await currentInterests(deps.db, members.map((m) => m.id), londonDay(row.scheduledFor));
-  const registered = Object.fromEntries(members.map((m) => [m.id, current.get(m.id) ?? []]));
-  return runMeetingAction(deps, meetingId, recordAttendanceUpdate, { actor, present, registered });
+  const members = (row?.model as MeetingModel | null)?.members ?? [];
+  const current = await currentInterests(deps.db, members.map((m) => m.id), londonDay(row?.scheduledFor ?? new Date()));
+  const registered = Object.fromEntries(
+    members.flatMap((m) => {
+      const theirs = current.get(m.id) ?? [];
+      return theirs.some((i) => !(m.interests ?? []).some((held) => held.id === i.id)) ? [[m.id, theirs]] : [];
+    }),
+  );
+  return runMeetingAction(deps, meetingId, recordAttendanceUpdate, { actor, present }, Object.keys(registered).length ? { registered } : {});
 }

@@ -153,7 +153,7 @@ export function meetingsRouter() {
       'decision',
       "Record the chair's decision on an item",
       'Supported (with conditions), deferred or not supported; for a ratification, ratified or not. Anything but a deferral needs quorum. ' +
-        'A condition is its words, or `{ "text", "dueBy": "YYYY-MM-DD" }`: then the programme team and the hub are reminded DEADLINE_CONDITION_REMINDER before the day and told on it, until the hub lead records it met.',
+        'A condition is its words, or `{ "text", "dueBy": "YYYY-MM-DD" }`: then the programme team and the hub are reminded DEADLINE_CONDITION_REMINDER before the day and told on it, and the Assembly chair DEADLINE_CONDITION_ESCALATION after it, until the hub lead records it met or the chair waives it.',
       decisionBody,
     ),
     async (c) => {
