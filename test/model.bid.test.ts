@@ -378,7 +378,7 @@ describe('conditions with due days', () => {
       ['bid.condition_overdue', { roles: ['hub_lead'] }, 'Condition overdue since 31 March 2027: NW-2026-0001'],
       ['bid.condition_overdue', { roles: ['applicant'], organisation: s.model.bid.leadOrganisation }, 'Condition overdue since 31 March 2027: NW-2026-0001'],
     ]);
-    expect(overdue.notices[0]!.body).toContain('You may waive it');
+    expect(overdue.notices[0]!.body).toContain('may waive it');
     expect(overdue.model.conditions!.items[0]).toMatchObject({ escalated: true });
     expect(bid.nextBidTimer(overdue.model)).toEqual({ timer: 'conditionReminder:c2', at: schedule[1]!.remindAt });
     // Waived (or met) before its escalation: no notice of it.

@@ -1054,7 +1054,7 @@ function conditionTimerFired(m: BidModel, timer: ConditionTimer): Step<BidModel>
       withCondition(m, c.id, (x) => ({ ...x, escalated: true })),
       [ev(m, SYSTEM, 'system', 'condition.overdue', { ...payload, escalateAt: c.escalateAt })],
       [
-        notice('bid.condition_overdue', { roles: ['assembly_chair'] }, subject, `${late} The programme team and the hub have been told. You may waive it on the bid's page, with the reason, if the Assembly no longer asks it.`),
+        notice('bid.condition_overdue', { roles: ['assembly_chair'] }, subject, `${late} The programme team and the hub have been told. If the Assembly no longer asks it, the chair (without a conflict of interest in the bid) may waive it on the bid's page, with the reason.`),
         notice('bid.condition_overdue', { roles: ['hub_lead'] }, subject, `${late} ${toHub} The Assembly chair has been told.`),
         notice('bid.condition_overdue', toApplicants(m), subject, `${late} ${toTeam} The Assembly chair has been told.`),
       ],
