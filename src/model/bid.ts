@@ -980,14 +980,14 @@ const withConditions = (m: BidModel, conditions: ConditionsInForce | undefined):
 const conditionsLive = (m: BidModel): boolean => !!m.conditions && CONDITION_STATES.includes(m.state);
 
 /** Met, or waived by the Assembly chair: nothing more is asked of it. */
-const settled = (c: ConditionStatus): boolean => !!(c.met || c.waived);
+export const conditionSettled = (c: ConditionStatus): boolean => !!(c.met || c.waived);
 
 /** The bid has conditions still to meet, and the one named (when named) is one of them. */
 function openConditionProblem(m: BidModel, conditionId: string | undefined): Refusal | null {
   const items = m.conditions?.items ?? [];
   const item = conditionId === undefined ? undefined : items.find((c) => c.id === conditionId);
   if (!items.length) return wrongState('The decision in force on this bid set no conditions');
-  if (items.every(settled)) return wrongState('Every condition of the decision is recorded as met or waived');
+  if (items.every(conditionSettled)) return wrongState('Every condition of the decision is recorded as met or waived');
   if (conditionId !== undefined && !item) return invalid(`The bid has no condition ${conditionId}: its conditions are ${items.map((c) => c.id).join(', ')}`);
   if (item?.met) return wrongState(`Condition ${item.id} was recorded as met on ${item.met.at}`);
   if (item?.waived) return wrongState(`Condition ${item.id} was waived on ${item.waived.at}`);
@@ -995,7 +995,7 @@ function openConditionProblem(m: BidModel, conditionId: string | undefined): Ref
 }
 
 /** A funded bid's workflow stays open while a dated condition is neither recorded as met nor waived. */
-export const conditionsOpen = (m: BidModel): boolean => conditionsLive(m) && m.conditions!.items.some((c) => c.dueAt && !settled(c));
+export const conditionsOpen = (m: BidModel): boolean => conditionsLive(m) && m.conditions!.items.some((c) => c.dueAt && !conditionSettled(c));
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 /** 2027-03-31 as 31 March 2027 (no Intl: the same words on every worker). */
@@ -1007,7 +1007,7 @@ function nextConditionTimer(m: BidModel): { timer: ConditionTimer; at: string } 
   if (!conditionsLive(m)) return null;
   let soonest: { timer: ConditionTimer; at: string } | null = null;
   for (const c of m.conditions!.items) {
-    if (settled(c) || !c.dueAt) continue;
+    if (conditionSettled(c) || !c.dueAt) continue;
     const t: { timer: ConditionTimer; at: string } | null =
       c.remindAt && !c.reminded
         ? { timer: `conditionReminder:${c.id}`, at: c.remindAt }
@@ -1341,7 +1341,7 @@ export function waitingFor(m: BidModel): string {
       }
       if (m.assembly.ratification === 'pending') return "ratification of the chair's action at the next meeting";
       if (conditionsOpen(m)) {
-        const open = m.conditions!.items.filter((c) => c.dueAt && !settled(c));
+        const open = m.conditions!.items.filter((c) => c.dueAt && !conditionSettled(c));
         return `the evaluation hub to record its conditions as met (${open.map((c) => `${c.id} due ${c.dueBy}`).join(', ')})`;
       }
       return 'nothing: the bid is closed';

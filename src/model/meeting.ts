@@ -22,7 +22,7 @@ import {
   type VoteTally,
 } from '../shared.js';
 import { allowedActions, check, forbidden, invalid, refusal, Refusals, wrongState, type ActionRule, type ActionTable, type Asker, type Refusal } from './actions.js';
-import { registeredConflict } from './register.js';
+import { registeredConflict, unheldInterests } from './register.js';
 import { SYSTEM, person, step, type Effect, type PendingEvent, type Step } from './step.js';
 
 export const VOTING_ROLES: Role[] = ['assembly_member', 'assembly_chair'];
@@ -357,9 +357,9 @@ export function attendanceRecorded(m: MeetingModel, actor: Actor, { present: ids
   // closed counts for quorum from this attendance on. It only adds: an interest the meeting holds
   // stays held for it, so withdrawing one on the day does not win back a vote. Only the members
   // given one are named on the event, so a meeting without them records what it always did.
-  const added = (x: Member) => (registered && Object.hasOwn(registered, x.id) ? registered[x.id]!.filter((i) => !(x.interests ?? []).some((held) => held.id === i.id)) : []);
-  const changed = m.members.filter((x) => added(x).length > 0);
-  const members = changed.length ? m.members.map((x) => (changed.includes(x) ? { ...x, interests: [...(x.interests ?? []), ...added(x)] } : x)) : m.members;
+  const added = m.members.map((x) => (registered && Object.hasOwn(registered, x.id) ? unheldInterests(x.interests, registered[x.id]!) : []));
+  const changed = m.members.filter((_, k) => added[k]!.length > 0);
+  const members = changed.length ? m.members.map((x, k) => (added[k]!.length ? { ...x, interests: [...(x.interests ?? []), ...added[k]!] } : x)) : m.members;
   const next: MeetingModel = { ...m, members, present: [...new Set(ids)].sort() };
   // Quorum per item is recorded with each decision; here only how many items are quorate, so
   // the event stays the same size however long the agenda.

@@ -8,6 +8,10 @@ import type { RegisteredInterest } from '../shared.js';
 export const currentOn = (i: Pick<RegisteredInterest, 'from' | 'to'>, day: string): boolean => i.from <= day && (i.to === null || i.to >= day);
 
 /** The interest in words: "director, since 2024-04-01" or "employment, 2023-01-01 to 2025-03-31". */
+/** Of `current`, the interests not among those `held` (by id): what the register adds to them. */
+export const unheldInterests = (held: readonly RegisteredInterest[] | undefined, current: readonly RegisteredInterest[]): RegisteredInterest[] =>
+  current.filter((i) => !(held ?? []).some((h) => h.id === i.id));
+
 export function interestInWords(i: Pick<RegisteredInterest, 'kind' | 'from' | 'to'>): string {
   return `${INTEREST_KIND_LABELS[i.kind] ?? i.kind}, ${i.to ? `${i.from} to ${i.to}` : `since ${i.from}`}`;
 }

@@ -13,6 +13,7 @@ import { meetings } from '../db/schema.js';
 import { lifecyclePolicy } from '../config/policy.js';
 import { agendaClosesAt, londonDay } from '../domain/calendar.js';
 import { meetingActionsFor, meetingStatusView, type MeetingModel } from '../model/meeting.js';
+import { unheldInterests } from '../model/register.js';
 import {
   MEETING_ACTIONS,
   meetingAllowedActionsQuery,
@@ -160,7 +161,7 @@ export async function recordAttendance(deps: MeetingDeps, meetingId: string, act
   const registered = Object.fromEntries(
     members.flatMap((m) => {
       const theirs = current.get(m.id) ?? [];
-      return theirs.some((i) => !(m.interests ?? []).some((held) => held.id === i.id)) ? [[m.id, theirs]] : [];
+      return unheldInterests(m.interests, theirs).length ? [[m.id, theirs]] : [];
     }),
   );
   return runMeetingAction(deps, meetingId, recordAttendanceUpdate, { actor, present }, Object.keys(registered).length ? { registered } : {});

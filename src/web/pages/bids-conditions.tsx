@@ -3,7 +3,7 @@
 // the Assembly chair's to waive one with the reason. The bid's workflow decides whether they may;
 // these pages only gather the words.
 import type { FC } from 'hono/jsx';
-import { dayInWords } from '../../model/bid.js';
+import { conditionSettled, dayInWords } from '../../model/bid.js';
 import { getVisibleBid, runBidAction, type BidView } from '../../services/bids.js';
 import { recordConditionMetUpdate, waiveConditionUpdate, type BidStatus, type ConditionStatus } from '../../shared.js';
 import { act, BID_ROUTE, formOf, one, render, signedIn, type WebApp, type WebContext } from '../app.js';
@@ -84,7 +84,7 @@ type FormKind = keyof typeof FORMS;
 
 const ConditionPage: FC<{ kind: FormKind; bid: BidView; csrf: string; values: Values; errors: Values }> = ({ kind, bid, csrf, values, errors }) => {
   const f = FORMS[kind];
-  const open = ((bid.status as unknown as BidStatus).conditions?.items ?? []).filter((c) => !c.met && !c.waived);
+  const open = ((bid.status as unknown as BidStatus).conditions?.items ?? []).filter((c) => !conditionSettled(c));
   return (
     <div class="nhsuk-grid-row">
       <div class="nhsuk-grid-column-two-thirds">
